@@ -116,7 +116,7 @@ func waitNamesFree(ctx context.Context, n *runtime.Node, names []string) error {
 	for {
 		taken := ""
 		for _, name := range names {
-			if n.Ergo().ProcessByName(name) != nil {
+			if !n.NameFree(name) {
 				taken = name
 				break
 			}

@@ -173,3 +173,15 @@ func (n *Node) pidOf(name string) (etf.Pid, bool) {
 	}
 	return p.Self(), true
 }
+
+// NameFree reports whether a local name can be registered now. ergo frees
+// a stopped process's name only after the process has already vanished
+// from look-ups, so a nil ProcessByName does not mean the name is free;
+// this probes by registering the name (to the gateway) and releasing it.
+func (n *Node) NameFree(name string) bool {
+	if err := n.ergo.RegisterName(name, n.gateway.Self()); err != nil {
+		return false
+	}
+	n.ergo.UnregisterName(name)
+	return true
+}

@@ -1,0 +1,69 @@
+// Package runtimetest starts runtime nodes for tests of other packages:
+// unique names, loopback only, a private registrar port per test binary,
+// and cleanup when the test ends.
+package runtimetest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/fifogo/fifo/internal/runtime"
+)
+
+var (
+	seq      atomic.Int64
+	epmdOnce sync.Once
+	epmd     uint16
+)
+
+// FreePort returns a loopback TCP port that was free a moment ago.
+func FreePort(t testing.TB) uint16 {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return uint16(l.Addr().(*net.TCPAddr).Port)
+}
+
+// StartNode starts a node for the test; mod may adjust the options.
+func StartNode(t testing.TB, mod ...func(*runtime.Options)) *runtime.Node {
+	t.Helper()
+	epmdOnce.Do(func() { epmd = FreePort(t) })
+	o := runtime.Options{
+		Name:     fmt.Sprintf("t%d_%d_%d@127.0.0.1", os.Getpid(), time.Now().UnixNano()%1000, seq.Add(1)),
+		Cookie:   "test-cookie",
+		EPMDPort: epmd,
+		Metrics:  runtime.NewMetrics(prometheus.NewRegistry()),
+	}
+	for _, m := range mod {
+		m(&o)
+	}
+	n, err := runtime.Start(context.Background(), o)
+	if err != nil {
+		t.Fatalf("start node: %v", err)
+	}
+	t.Cleanup(func() { n.Stop() })
+	return n
+}
+
+// WaitFor polls cond until it holds, failing the test after 10 s.
+func WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
