@@ -12,12 +12,15 @@ type Stats struct {
 	Partitions int
 	// FormatVersion is the on-disk layout version (FormatVersion).
 	FormatVersion int
-	// DiskBytes is the disk space used by the store: tables, WAL, manifest
-	// and files awaiting deletion.
+	// DiskBytes approximates the disk space used by the store: tables, WAL,
+	// manifest and files awaiting deletion. Pebble only learns the physical
+	// size of a WAL file when it rotates, so the file being written is
+	// counted by the bytes written to it.
 	DiskBytes uint64
 	// LiveTableBytes is the size of the live sstables.
 	LiveTableBytes uint64
-	// WALBytes is the physical size of the live write-ahead log files.
+	// WALBytes is the size of the live write-ahead log: the larger of the
+	// physical size of its finished files and the bytes logged.
 	WALBytes uint64
 	// MemTableBytes is the memory held by memtables.
 	MemTableBytes uint64
@@ -55,12 +58,13 @@ func (db *DB) Stats() (Stats, error) {
 	}
 	defer db.exit()
 	m := db.pdb.Metrics()
+	wal := max(m.WAL.PhysicalSize, m.WAL.Size)
 	return Stats{
 		Partitions:       db.partitions,
 		FormatVersion:    FormatVersion,
-		DiskBytes:        m.DiskSpaceUsage(),
+		DiskBytes:        m.DiskSpaceUsage() - m.WAL.PhysicalSize + wal,
 		LiveTableBytes:   m.Table.Local.LiveSize,
-		WALBytes:         m.WAL.PhysicalSize,
+		WALBytes:         wal,
 		MemTableBytes:    m.MemTable.Size,
 		BlockCacheBytes:  m.BlockCache.Size,
 		BlockCacheHits:   m.BlockCache.Hits,
