@@ -164,7 +164,7 @@ func TestDeletePartition(t *testing.T) {
 	for p := range 3 {
 		ps, err := db.PartitionStats(p)
 		must(t, err)
-		want := PartitionStats{Partition: p, Records: 3, RecordBytes: len("vm/a") + len("vm/b") + len("pkg/x"), IndexEntries: 1, Quarantined: 1}
+		want := PartitionStats{Partition: p, Records: 3, RecordBytes: int64(len("vm/a") + len("vm/b") + len("pkg/x")), IndexEntries: 1, Quarantined: 1}
 		if p == 1 {
 			want = PartitionStats{Partition: 1}
 		}
