@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/fifogo/fifo/internal/runtime"
+	"github.com/fifogo/fifo/internal/runtime/runtimetest"
+	"github.com/fifogo/fifo/internal/storage"
+	"github.com/fifogo/fifo/supervisors"
+)
+
+// setCodec is a tiny CRDT for tests: a value is a sorted set of
+// comma-separated tokens, merge is union. A value starting with '!' does
+// not decode.
+type setCodec struct{}
+
+func (setCodec) Validate(v []byte) error {
+	if len(v) == 0 || v[0] == '!' {
+		return errors.New("undecodable set")
+	}
+	return nil
+}
+
+func (c setCodec) Merge(old, delta []byte) ([]byte, error) {
+	if err := c.Validate(delta); err != nil {
+		return nil, err
+	}
+	var toks []string
+	if old != nil {
+		if err := c.Validate(old); err != nil {
+			return nil, err
+		}
+		toks = strings.Split(string(old), ",")
+	}
+	toks = append(toks, strings.Split(string(delta), ",")...)
+	slices.Sort(toks)
+	return []byte(strings.Join(slices.Compact(toks), ",")), nil
+}
+
+type fixture struct {
+	n  *runtime.Node
+	db *storage.DB
+	m  *Metrics
+	s  *Local
+}
+
+func start(t *testing.T) *fixture {
+	t.Helper()
+	n := runtimetest.StartNode(t)
+	m := NewMetrics(prometheus.NewRegistry())
+	db, err := storage.Open(t.TempDir(), storage.Options{Partitions: 8, OnQuarantine: func(storage.QuarantineEntry) { m.Quarantined.Inc() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := supervisors.StartApp(ctx, n, App(db, setCodec{}, m, "test")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		n.Stop()
+		db.Close()
+	})
+	return &fixture{n: n, db: db, m: m, s: NewLocal(n, db, setCodec{})}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func TestApplyMergesAndGets(t *testing.T) {
+	f := start(t)
+	c := ctx(t)
+	if _, err := f.s.Get(c, "vm", "a"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("get missing: %v", err)
+	}
+	if v, err := f.s.Apply(c, "vm", "a", []byte("x,y")); err != nil || string(v) != "x,y" {
+		t.Fatalf("apply = %q, %v", v, err)
+	}
+	if v, err := f.s.Apply(c, "vm", "a", []byte("w,y")); err != nil || string(v) != "w,x,y" {
+		t.Fatalf("apply = %q, %v", v, err)
+	}
+	if v, err := f.s.Get(c, "vm", "a"); err != nil || string(v) != "w,x,y" {
+		t.Fatalf("get = %q, %v", v, err)
+	}
+	if err := f.s.Delete(c, "vm", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Get(c, "vm", "a"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("get deleted: %v", err)
+	}
+}
+
+func TestBadInputChangesNothing(t *testing.T) {
+	f := start(t)
+	c := ctx(t)
+	if _, err := f.s.Apply(c, "vm", "a", []byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Apply(c, "vm", "a", []byte("!garbage")); !errors.Is(err, ErrBadValue) {
+		t.Fatalf("bad delta: %v", err)
+	}
+	for _, k := range [][2]string{{"", "a"}, {"vm", ""}, {"v\x00m", "a"}, {"vm", "a\x00b"}} {
+		if _, err := f.s.Apply(c, k[0], k[1], []byte("x")); !errors.Is(err, ErrInvalidKey) {
+			t.Fatalf("apply %q: err = %v, want ErrInvalidKey", k, err)
+		}
+	}
+	if v, err := f.s.Get(c, "vm", "a"); err != nil || string(v) != "ok" {
+		t.Fatalf("after bad input = %q, %v", v, err)
+	}
+}
+
+// A stored value that no longer decodes is quarantined on read and on
+// write; the node keeps serving and the key can be written afresh.
+func TestQuarantine(t *testing.T) {
+	f := start(t)
+	c := ctx(t)
+	for _, id := range []string{"r1", "r2", "r3"} {
+		b := f.db.NewBatch()
+		if err := b.Put(f.db.PartitionOf("vm", id), "vm", id, []byte("!rotten")); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.Commit(b, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.s.Get(c, "vm", "r1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("get corrupt: %v", err)
+	}
+	if v, err := f.s.Apply(c, "vm", "r2", []byte("fresh")); err != nil || string(v) != "fresh" {
+		t.Fatalf("apply over corrupt = %q, %v", v, err)
+	}
+	seen := 0
+	if err := f.s.Fold(c, "vm", func(id string, v []byte) error { seen++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if seen != 1 {
+		t.Fatalf("fold saw %d records, want 1 (r2)", seen)
+	}
+	q, err := f.db.Quarantined()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 3 {
+		t.Fatalf("quarantined %d, want 3: %+v", len(q), q)
+	}
+	if got := testutil.ToFloat64(f.m.Quarantined); got != 3 {
+		t.Fatalf("quarantine metric %v", got)
+	}
+	if _, err := f.s.Apply(c, "vm", "other", []byte("x")); err != nil {
+		t.Fatalf("node stopped serving: %v", err)
+	}
+}
+
+func TestUniqueNames(t *testing.T) {
+	f := start(t)
+	c := ctx(t)
+	if err := f.s.ClaimName(c, "user", "alice", "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.ClaimName(c, "user", "alice", "u1"); err != nil {
+		t.Fatalf("re-claim by holder: %v", err)
+	}
+	if err := f.s.ClaimName(c, "user", "alice", "u2"); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("claim by other: %v", err)
+	}
+	if id, err := f.s.LookupName(c, "user", "alice"); err != nil || id != "u1" {
+		t.Fatalf("lookup = %q, %v", id, err)
+	}
+	if err := f.s.ReleaseName(c, "user", "alice", "u2"); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := f.s.LookupName(c, "user", "alice"); id != "u1" {
+		t.Fatal("release by non-holder freed the name")
+	}
+	if err := f.s.ReleaseName(c, "user", "alice", "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.LookupName(c, "user", "alice"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("lookup released: %v", err)
+	}
+	if err := f.s.ClaimName(c, "user", "alice", "u2"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Concurrent claims of one name: exactly one id wins.
+func TestConcurrentClaimsOneWinner(t *testing.T) {
+	f := start(t)
+	c := ctx(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	winners := 0
+	for i := 0; i < 32; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			err := f.s.ClaimName(c, "package", "small", fmt.Sprintf("p%d", i))
+			if err == nil {
+				mu.Lock()
+				winners++
+				mu.Unlock()
+			} else if !errors.Is(err, ErrNameTaken) {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if winners != 1 {
+		t.Fatalf("%d winners", winners)
+	}
+}
+
+// Many concurrent writers: every acknowledged write is readable, and
+// writes that met in a vnode shared one commit.
+func TestConcurrentWritesGroupCommit(t *testing.T) {
+	f := start(t)
+	c := ctx(t)
+	const writers, each = 64, 20
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				// Half the writers share keys, so merges race too.
+				id := fmt.Sprintf("k%d", (w%32)*each+i)
+				if _, err := f.s.Apply(c, "vm", id, []byte(fmt.Sprintf("w%d", w))); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for k := 0; k < 32*each; k++ {
+		id := fmt.Sprintf("k%d", k)
+		v, err := f.s.Get(c, "vm", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := k / each
+		want := fmt.Sprintf("w%d,w%d", w, w+32)
+		got := strings.Split(string(v), ",")
+		slices.Sort(got)
+		exp := strings.Split(want, ",")
+		slices.Sort(exp)
+		if !slices.Equal(got, exp) {
+			t.Fatalf("%s = %q, want %q", id, v, want)
+		}
+	}
+	h := &dtoHistogram{}
+	h.read(t, f.m.BatchWrites)
+	if h.count == 0 || h.sum <= h.count {
+		t.Fatalf("no commit carried more than one write: %v writes in %v commits", h.sum, h.count)
+	}
+}
+
+// A vnode that dies with writes pending answers them with ErrStopped
+// (never a false acknowledgement), is restarted, and serves again.
+func TestVnodeRestart(t *testing.T) {
+	f := start(t)
+	c := ctx(t)
+	p := f.db.PartitionOf("vm", "a")
+	if _, err := f.s.Apply(c, "vm", "a", []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	old := f.n.Ergo().ProcessByName(VnodeName(p))
+	old.Kill()
+	runtimetest.WaitFor(t, "vnode restart", func() bool {
+		cur := f.n.Ergo().ProcessByName(VnodeName(p))
+		return cur != nil && cur.Self() != old.Self()
+	})
+	if v, err := f.s.Apply(c, "vm", "a", []byte("two")); err != nil || string(v) != "one,two" {
+		t.Fatalf("after restart = %q, %v", v, err)
+	}
+}
