@@ -1,0 +1,100 @@
+package config
+
+import "time"
+
+// Config is the whole configuration of one node. The zero value is not
+// useful; start from Default or Load.
+type Config struct {
+	// Node identifies the node and where it keeps its data.
+	Node Node
+	// HTTP is the node's HTTP listener (REST API and ops endpoints).
+	HTTP HTTP
+	// Dist is ergo's node-to-node distribution.
+	Dist Dist
+	// Log sets up the node's log/slog output.
+	Log Log
+	// Store sizes the replicated record store.
+	Store Store
+	// Shutdown bounds a graceful stop.
+	Shutdown Shutdown
+}
+
+// Node is the [node] table.
+type Node struct {
+	// Name is the ergo node name, "short@host". TOML node.name, env
+	// FIFO_NODE_NAME, default "fifo@localhost".
+	Name string
+	// DataDir holds every file the node writes. TOML node.data_dir, env
+	// FIFO_DATA_DIR, default "./data".
+	DataDir string
+	// Release names the release (the set of applications) the node runs.
+	// TOML node.release, env FIFO_RELEASE, default "all-in-one".
+	Release string
+}
+
+// HTTP is the [http] table.
+type HTTP struct {
+	// Addr is the host:port the HTTP server listens on; port 0 picks a free
+	// port. TOML http.addr, env FIFO_HTTP_ADDR, default "127.0.0.1:8080".
+	Addr string
+}
+
+// Dist is the [dist] table.
+type Dist struct {
+	// ListenHost is the interface ergo distribution listens on. TOML
+	// dist.listen_host, env FIFO_DIST_HOST, default "127.0.0.1".
+	ListenHost string
+	// ListenPort is ergo's distribution port, 1..65535. TOML
+	// dist.listen_port, env FIFO_DIST_PORT, default 4370.
+	ListenPort int
+	// EPMDPort is the port of the node registrar (EPMD), 1..65535, distinct
+	// from ListenPort. TOML dist.epmd_port, env FIFO_EPMD_PORT, default 4369.
+	EPMDPort int
+}
+
+// Log is the [log] table.
+type Log struct {
+	// Level is the minimum level logged: "debug", "info", "warn" or "error".
+	// TOML log.level, env FIFO_LOG_LEVEL, default "info".
+	Level string
+	// Format is the log encoding: "text" or "json". TOML log.format, env
+	// FIFO_LOG_FORMAT, default "text".
+	Format string
+}
+
+// Store is the [store] table.
+type Store struct {
+	// Partitions is the number of ring partitions, 1..4096. It is fixed when
+	// a cluster is created. TOML store.partitions, env FIFO_PARTITIONS,
+	// default 64.
+	Partitions int
+}
+
+// Shutdown is the [shutdown] table.
+type Shutdown struct {
+	// Timeout bounds a graceful stop before the node gives up waiting; it
+	// must be positive. TOML shutdown.timeout as a Go duration string such as
+	// "10s", env FIFO_SHUTDOWN_TIMEOUT, default 10s.
+	Timeout time.Duration
+}
+
+// Default returns the configuration a node runs with when neither a file nor
+// the environment says otherwise.
+func Default() Config {
+	return Config{
+		Node: Node{
+			Name:    "fifo@localhost",
+			DataDir: "./data",
+			Release: "all-in-one",
+		},
+		HTTP: HTTP{Addr: "127.0.0.1:8080"},
+		Dist: Dist{
+			ListenHost: "127.0.0.1",
+			ListenPort: 4370,
+			EPMDPort:   4369,
+		},
+		Log:      Log{Level: "info", Format: "text"},
+		Store:    Store{Partitions: 64},
+		Shutdown: Shutdown{Timeout: 10 * time.Second},
+	}
+}

@@ -1,0 +1,51 @@
+package config
+
+// Example returns a commented configuration file that sets every key to its
+// default; Load parses it back to Default(). `fifo` ships it as the default
+// config of a release.
+func Example() string {
+	return exampleTOML
+}
+
+const exampleTOML = `# FiFo node configuration.
+#
+# Every key is optional; the values shown are the defaults. Each key can be
+# overridden by the environment variable named beside it. Unknown keys are an
+# error.
+
+[node]
+# ergo node name, short@host. Env FIFO_NODE_NAME.
+name = "fifo@localhost"
+# Directory holding everything the node writes. Env FIFO_DATA_DIR.
+data_dir = "./data"
+# Release (set of applications) to run. Env FIFO_RELEASE.
+release = "all-in-one"
+
+[http]
+# host:port of the REST API and the /healthz, /readyz and /metrics endpoints;
+# port 0 picks a free port. Env FIFO_HTTP_ADDR.
+addr = "127.0.0.1:8080"
+
+[dist]
+# Interface ergo distribution listens on. Env FIFO_DIST_HOST.
+listen_host = "127.0.0.1"
+# ergo distribution port, 1..65535. Env FIFO_DIST_PORT.
+listen_port = 4370
+# Node registrar (EPMD) port, 1..65535. Env FIFO_EPMD_PORT.
+epmd_port = 4369
+
+[log]
+# debug, info, warn or error. Env FIFO_LOG_LEVEL.
+level = "info"
+# text or json. Env FIFO_LOG_FORMAT.
+format = "text"
+
+[store]
+# Number of ring partitions, 1..4096; fixed when the cluster is created.
+# Env FIFO_PARTITIONS.
+partitions = 64
+
+[shutdown]
+# How long a graceful stop may take, as a Go duration. Env FIFO_SHUTDOWN_TIMEOUT.
+timeout = "10s"
+`
