@@ -241,18 +241,18 @@ func TestClosed(t *testing.T) {
 	}
 	must(t, b.Put(0, "vm", "a", []byte("x"))) // filling a batch needs no DB
 	checks := map[string]error{
-		"Commit":            db.Commit(b, true),
-		"Scan":              db.Scan(0, "vm", func(string, []byte) error { return nil }),
-		"ScanIndex":         db.ScanIndex(0, "vm", func(string, string) error { return nil }),
-		"ScanPartition":     db.ScanPartition(0, func(string, string, []byte) error { return nil }),
-		"ScanPartitionIdx":  db.ScanPartitionIndex(0, func(string, string, string) error { return nil }),
-		"QuarantinedCount":  func() error { _, err := db.QuarantinedCount(); return err }(),
-		"Quarantined":       func() error { _, err := db.Quarantined(); return err }(),
-		"Stats":             func() error { _, err := db.Stats(); return err }(),
-		"PartitionStats":    func() error { _, err := db.PartitionStats(0); return err }(),
-		"Get":               func() error { _, err := db.Get(0, "vm", "a"); return err }(),
-		"GetIndex":          func() error { _, err := db.GetIndex(0, "vm", "a"); return err }(),
-		"GetQuarantined":    func() error { _, _, err := db.GetQuarantined(0, "vm", "a"); return err }(),
+		"Commit":             db.Commit(b, true),
+		"Scan":               db.Scan(0, "vm", func(string, []byte) error { return nil }),
+		"ScanIndex":          db.ScanIndex(0, "vm", func(string, string) error { return nil }),
+		"ScanPartition":      db.ScanPartition(0, func(string, string, []byte) error { return nil }),
+		"ScanPartitionIdx":   db.ScanPartitionIndex(0, func(string, string, string) error { return nil }),
+		"QuarantinedCount":   func() error { _, err := db.QuarantinedCount(); return err }(),
+		"Quarantined":        func() error { _, err := db.Quarantined(); return err }(),
+		"Stats":              func() error { _, err := db.Stats(); return err }(),
+		"PartitionStats":     func() error { _, err := db.PartitionStats(0); return err }(),
+		"Get":                func() error { _, err := db.Get(0, "vm", "a"); return err }(),
+		"GetIndex":           func() error { _, err := db.GetIndex(0, "vm", "a"); return err }(),
+		"GetQuarantined":     func() error { _, _, err := db.GetQuarantined(0, "vm", "a"); return err }(),
 		"Commit empty batch": db.Commit(db.NewBatch(), true),
 	}
 	for op, err := range checks {

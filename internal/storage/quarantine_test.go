@@ -203,12 +203,12 @@ func TestDecodeQuarantineRejects(t *testing.T) {
 	good := encodeQuarantine(nil, quarantineValue{at: testTime, reason: "ab", raw: []byte("x")})
 	mod := func(f func(b []byte) []byte) []byte { return f(bytes.Clone(good)) }
 	cases := map[string][]byte{
-		"empty":          nil,
-		"short":          good[:quarantineFixedLen],
-		"version":        mod(func(b []byte) []byte { b[0] = 2; return b }),
-		"nanos":          mod(func(b []byte) []byte { b[9] = 0xff; return b }),
-		"seconds":        mod(func(b []byte) []byte { b[1] = 0x7f; return b }),
-		"reason too big": mod(func(b []byte) []byte { b[13] = 0x7f; return b }),
+		"empty":           nil,
+		"short":           good[:quarantineFixedLen],
+		"version":         mod(func(b []byte) []byte { b[0] = 2; return b }),
+		"nanos":           mod(func(b []byte) []byte { b[9] = 0xff; return b }),
+		"seconds":         mod(func(b []byte) []byte { b[1] = 0x7f; return b }),
+		"reason too big":  mod(func(b []byte) []byte { b[13] = 0x7f; return b }),
 		"overlong varint": append(append(bytes.Clone(good[:quarantineFixedLen]), 0x82, 0x00), "ab"...),
 	}
 	for name, b := range cases {
