@@ -1,8 +1,8 @@
 package config
 
 // Example returns a commented configuration file that sets every key to its
-// default; Load parses it back to Default(). `fifo` ships it as the default
-// config of a release.
+// default; Load parses it back to Default(). It is meant to be the default
+// config file a release ships and `fifo` prints on request.
 func Example() string {
 	return exampleTOML
 }

@@ -13,6 +13,9 @@ import (
 
 // ServerOptions tunes a Server. The zero value is usable: every zero field
 // takes the default documented on it.
+//
+// Whole-request read and write timeouts are deliberately absent: the REST API
+// served beside the ops endpoints streams events over long-lived websockets.
 type ServerOptions struct {
 	// ReadHeaderTimeout bounds reading a request's headers, against slow
 	// clients holding connections open. Default 10s.
@@ -25,10 +28,6 @@ type ServerOptions struct {
 	// handlers) at warn level. Default: discarded.
 	Logger *slog.Logger
 }
-
-// Whole-request read and write timeouts are deliberately left off: the REST
-// API mounted on the same server streams events over long-lived websockets,
-// and /readyz bounds itself through the request context.
 
 // withDefaults returns o with every zero field set to its default.
 func (o ServerOptions) withDefaults() ServerOptions {
