@@ -1,0 +1,165 @@
+package crdt
+
+// entry is the store under one ORMap key. A key normally holds one kind of
+// value, but updates of different kinds made concurrently on two replicas
+// both survive the merge (dropping either would break associativity), so an
+// entry has a slot per kind. A sequential update of one kind removes the
+// others. The key is present while any slot holds a dot.
+type entry struct {
+	reg []dotted[LWW] // register writes not yet overwritten (normally one)
+	set setStore
+	ctr []dotted[pn]
+	sub mapStore
+}
+
+// mapStore is the store of an ORMap: key → entry, never holding an empty
+// entry.
+type mapStore map[string]*entry
+
+func (e *entry) empty() bool {
+	return len(e.reg) == 0 && len(e.set) == 0 && len(e.ctr) == 0 && len(e.sub) == 0
+}
+
+// has reports whether the slot of kind k holds anything.
+func (e *entry) has(k Kind) bool {
+	switch k {
+	case KindLWW:
+		return len(e.reg) > 0
+	case KindSet:
+		return len(e.set) > 0
+	case KindCounter:
+		return len(e.ctr) > 0
+	case KindMap:
+		return len(e.sub) > 0
+	}
+	return false
+}
+
+// dropOthers empties every slot but keep's, adding the dots it drops to c.
+func (e *entry) dropOthers(keep Kind, c *CausalContext) {
+	if keep != KindLWW {
+		addDots(e.reg, c)
+		e.reg = nil
+	}
+	if keep != KindSet {
+		dotsOfSet(e.set, c)
+		e.set = nil
+	}
+	if keep != KindCounter {
+		addDots(e.ctr, c)
+		e.ctr = nil
+	}
+	if keep != KindMap {
+		dotsOfMap(e.sub, c)
+		e.sub = nil
+	}
+}
+
+// dots adds every dot under e to c.
+func (e *entry) dots(c *CausalContext) {
+	addDots(e.reg, c)
+	dotsOfSet(e.set, c)
+	addDots(e.ctr, c)
+	dotsOfMap(e.sub, c)
+}
+
+func addDots[V lattice[V]](s []dotted[V], c *CausalContext) {
+	for _, x := range s {
+		c.Add(x.dot)
+	}
+}
+
+func dotsOfMap(m mapStore, c *CausalContext) {
+	for _, e := range m {
+		e.dots(c)
+	}
+}
+
+// joinEntry joins src (under cs) into dst (under cd).
+func joinEntry(dst, src *entry, cd, cs *CausalContext) {
+	dst.reg = joinFun(dst.reg, src.reg, cd, cs)
+	dst.set = joinSet(dst.set, src.set, cd, cs)
+	dst.ctr = joinFun(dst.ctr, src.ctr, cd, cs)
+	dst.sub = joinMap(dst.sub, src.sub, cd, cs)
+}
+
+// joinMap joins src (under cs) into dst (under cd) and returns dst, which
+// is allocated when nil. Entries of src are copied, never shared.
+func joinMap(dst, src mapStore, cd, cs *CausalContext) mapStore {
+	if dst == nil && len(src) > 0 {
+		dst = make(mapStore, len(src))
+	}
+	for k, se := range src {
+		de := dst[k]
+		if de == nil {
+			de = &entry{}
+		}
+		joinEntry(de, se, cd, cs)
+		if de.empty() {
+			delete(dst, k)
+		} else {
+			dst[k] = de
+		}
+	}
+	for k, de := range dst {
+		if _, done := src[k]; done {
+			continue
+		}
+		filterEntry(de, cs)
+		if de.empty() {
+			delete(dst, k)
+		}
+	}
+	return dst
+}
+
+// filterEntry drops from e every dot that c has seen.
+func filterEntry(e *entry, c *CausalContext) {
+	e.reg = filterFun(e.reg, c)
+	e.set = joinSet(e.set, nil, nil, c)
+	e.ctr = filterFun(e.ctr, c)
+	e.sub = joinMap(e.sub, nil, nil, c)
+}
+
+// clone returns a deep copy of e; dot slices are shared.
+func (e *entry) clone() *entry {
+	return &entry{reg: e.reg, set: cloneSet(e.set), ctr: e.ctr, sub: cloneMap(e.sub)}
+}
+
+func cloneMap(m mapStore) mapStore {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(mapStore, len(m))
+	for k, e := range m {
+		out[k] = e.clone()
+	}
+	return out
+}
+
+func (e *entry) equal(o *entry) bool {
+	return equalFun(e.reg, o.reg) && equalSet(e.set, o.set) &&
+		equalFun(e.ctr, o.ctr) && equalMap(e.sub, o.sub)
+}
+
+func equalMap(a, b mapStore) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, ae := range a {
+		be, ok := b[k]
+		if !ok || !ae.equal(be) {
+			return false
+		}
+	}
+	return true
+}
+
+// resolve returns the winning write among a register's surviving writes.
+func resolve(reg []dotted[LWW]) LWW {
+	var l LWW
+	for _, x := range reg {
+		l.Merge(x.val)
+	}
+	return l
+}
