@@ -50,17 +50,8 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 
-	cache := pebble.NewCache(opts.CacheSize)
-	defer cache.Unref() // the DB holds its own reference
-	popts := &pebble.Options{
-		Cache:              cache,
-		MemTableSize:       opts.MemTableSize,
-		FS:                 opts.fs,
-		WALDir:             opts.WALDir,
-		FormatMajorVersion: pebbleFormat,
-		Logger:             pebbleLogger{opts.Logger.With("component", "pebble")},
-		EventListener:      eventListener(opts.Logger.With("component", "pebble")),
-	}
+	popts, release := pebbleOptions(opts)
+	defer release()
 	pdb, err := pebble.Open(dir, popts)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, markCorruption(err))
@@ -78,6 +69,23 @@ func Open(dir string, opts Options) (*DB, error) {
 	}
 	db.log.Info("store opened", "dir", dir, "partitions", db.partitions)
 	return db, nil
+}
+
+// pebbleOptions maps Options (with defaults applied) to Pebble's. The
+// returned release drops the caller's reference to the block cache; call it
+// once pebble.Open has returned (the DB holds its own reference).
+func pebbleOptions(opts Options) (*pebble.Options, func()) {
+	cache := pebble.NewCache(opts.CacheSize)
+	plog := opts.Logger.With("component", "pebble")
+	return &pebble.Options{
+		Cache:              cache,
+		MemTableSize:       opts.MemTableSize,
+		FS:                 opts.fs,
+		WALDir:             opts.WALDir,
+		FormatMajorVersion: pebbleFormat,
+		Logger:             pebbleLogger{plog},
+		EventListener:      eventListener(plog),
+	}, cache.Unref
 }
 
 // checkStoreDir refuses a directory that has entries but no Pebble
