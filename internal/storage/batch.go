@@ -164,7 +164,8 @@ func (b *Batch) DeleteQuarantined(p int, bucket, id string) error {
 // vnodes committing at once cost little more than one. An empty batch
 // commits nothing and does no I/O.
 //
-// Whatever the outcome, b is reset and can be reused. After a successful
+// Whatever the outcome, b is reset and can be reused (except when it
+// belongs to another DB: ErrForeignBatch, b untouched). After a successful
 // commit the OnQuarantine hook is called for each quarantine in b, in order.
 func (db *DB) Commit(b *Batch, sync bool) error {
 	if b.db != db {

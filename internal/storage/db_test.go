@@ -491,3 +491,58 @@ func TestStats(t *testing.T) {
 		t.Errorf("PartitionStats(2) = %+v, want empty", empty)
 	}
 }
+
+func TestOpenTwiceFails(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir, Options{})
+	must(t, err)
+	defer db.Close()
+	if db2, err := Open(dir, Options{}); err == nil {
+		db2.Close()
+		t.Fatal("a second Open of a store in use succeeded")
+	}
+	b := db.NewBatch()
+	must(t, b.Put(0, "vm", "a", []byte("x")))
+	mustCommit(t, db, b) // the first handle still works
+}
+
+func TestInMemory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mem")
+	db, err := Open(dir, Options{InMemory: true, Partitions: 2})
+	must(t, err)
+	b := db.NewBatch()
+	must(t, b.Put(1, "vm", "a", []byte("x")))
+	mustCommit(t, db, b)
+	if v, err := db.Get(1, "vm", "a"); err != nil || string(v) != "x" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	must(t, db.Close())
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("in-memory store touched the disk: %v", err)
+	}
+	db, err = Open(dir, Options{InMemory: true, Partitions: 2})
+	must(t, err)
+	defer db.Close()
+	if _, err := db.Get(1, "vm", "a"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("in-memory data survived Close: %v", err)
+	}
+}
+
+// The hook runs after the commit released the DB, so it may use it.
+func TestQuarantineHookMayUseDB(t *testing.T) {
+	var db *DB
+	var seen int
+	db = openTest(t, Options{Partitions: 1, OnQuarantine: func(e QuarantineEntry) {
+		n, err := db.QuarantinedCount()
+		if err != nil {
+			t.Error(err)
+		}
+		seen = n
+	}})
+	b := db.NewBatch()
+	must(t, b.Quarantine(0, "vm", "a", nil, "r", testTime))
+	mustCommit(t, db, b)
+	if seen != 1 {
+		t.Fatalf("hook saw %d quarantined, want 1 (the committed entry)", seen)
+	}
+}

@@ -26,7 +26,7 @@ const (
 )
 
 // Options configure Open. The zero value is valid: 64 partitions, a 64 MiB
-// block cache, 16 MiB memtables, logs discarded, no quarantine hook.
+// block cache, 16 MiB memtables, on disk, logs discarded, no quarantine hook.
 type Options struct {
 	// Partitions is the number of ring partitions the key space is laid out
 	// in. It is fixed when the store is created: opening an existing store
@@ -55,9 +55,14 @@ type Options struct {
 	// OnQuarantine, when set, is called once for every entry of a committed
 	// batch that quarantined a record, after the commit is durable (as
 	// durable as the commit's sync flag asked for). It runs on the
-	// committing goroutine, so it must be quick (bump a metric, log) and
-	// must not call DB.Close. Default: nil (no call).
+	// committing goroutine after the commit has released the DB, so it
+	// should be quick (bump a metric, log). Default: nil (no call).
 	OnQuarantine func(QuarantineEntry)
+
+	// InMemory keeps the whole store in memory: nothing touches the disk
+	// and nothing survives Close. For tests of the code built on the store
+	// (vnode actors); dir then only names the store. Default: false.
+	InMemory bool
 
 	// fs replaces the file system; tests set it to a crashable in-memory
 	// file system. Default: the operating system's (vfs.Default).
@@ -79,7 +84,11 @@ func (o Options) withDefaults() Options {
 		o.MemTableSize = DefaultMemTableSize
 	}
 	if o.fs == nil {
-		o.fs = vfs.Default
+		if o.InMemory {
+			o.fs = vfs.NewMem()
+		} else {
+			o.fs = vfs.Default
+		}
 	}
 	return o
 }
