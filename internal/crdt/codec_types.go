@@ -21,6 +21,35 @@ type wireORMap struct {
 	Entries map[string]wireEntry
 }
 
+// wireStore is the wire form of a type encoded as [context, store].
+type wireStore interface{ context() []wireCtxActor }
+
+func (w *wireORSet) context() []wireCtxActor   { return w.Ctx }
+func (w *wireCounter) context() []wireCtxActor { return w.Ctx }
+func (w *wireORMap) context() []wireCtxActor   { return w.Ctx }
+
+// unmarshalStore decodes data into the wire form W, then rebuilds the
+// context and, with conv, the store under it.
+func unmarshalStore[W any, PW interface {
+	*W
+	wireStore
+}, S any](what string, data []byte, conv func(dec, PW) (S, error)) (*CausalContext, S, error) {
+	var zero S
+	w := PW(new(W))
+	if err := decodeWire(what, data, w); err != nil {
+		return nil, zero, err
+	}
+	cc, err := contextFromWire(what, w.context())
+	if err != nil {
+		return nil, zero, err
+	}
+	s, err := conv(dec{cc: cc, what: what}, w)
+	if err != nil {
+		return nil, zero, err
+	}
+	return cc, s, nil
+}
+
 // MarshalCBOR encodes c as its sorted list of [actor, max, cloud].
 func (c *CausalContext) MarshalCBOR() ([]byte, error) { return structEnc.Marshal(c.wire()) }
 
@@ -50,21 +79,13 @@ func (s *ORSet) MarshalCBOR() ([]byte, error) {
 
 // UnmarshalCBOR decodes the encoding of MarshalCBOR.
 func (s *ORSet) UnmarshalCBOR(data []byte) error {
-	const what = "orset"
-	var w wireORSet
-	if err := decodeWire(what, data, &w); err != nil {
-		return err
+	cc, elems, err := unmarshalStore("orset", data, func(d dec, w *wireORSet) (setStore, error) {
+		return d.set(w.Elems)
+	})
+	if err == nil {
+		*s = ORSet{cc: cc, elems: elems}
 	}
-	cc, err := contextFromWire(what, w.Ctx)
-	if err != nil {
-		return err
-	}
-	elems, err := dec{cc: cc, what: what}.set(w.Elems)
-	if err != nil {
-		return err
-	}
-	*s = ORSet{cc: cc, elems: elems}
-	return nil
+	return err
 }
 
 // MarshalCBOR encodes c as [context, [[dot, p, n]...]].
@@ -78,21 +99,13 @@ func (c *PNCounter) MarshalCBOR() ([]byte, error) {
 
 // UnmarshalCBOR decodes the encoding of MarshalCBOR.
 func (c *PNCounter) UnmarshalCBOR(data []byte) error {
-	const what = "pncounter"
-	var w wireCounter
-	if err := decodeWire(what, data, &w); err != nil {
-		return err
+	cc, dots, err := unmarshalStore("pncounter", data, func(d dec, w *wireCounter) ([]dotted[pn], error) {
+		return d.ctr(w.Dots)
+	})
+	if err == nil {
+		*c = PNCounter{cc: cc, dots: dots}
 	}
-	cc, err := contextFromWire(what, w.Ctx)
-	if err != nil {
-		return err
-	}
-	dots, err := dec{cc: cc, what: what}.ctr(w.Dots)
-	if err != nil {
-		return err
-	}
-	*c = PNCounter{cc: cc, dots: dots}
-	return nil
+	return err
 }
 
 // MarshalCBOR encodes m as [context, {key => entry}], entries as described
@@ -107,19 +120,11 @@ func (m *ORMap) MarshalCBOR() ([]byte, error) {
 
 // UnmarshalCBOR decodes the encoding of MarshalCBOR.
 func (m *ORMap) UnmarshalCBOR(data []byte) error {
-	const what = "ormap"
-	var w wireORMap
-	if err := decodeWire(what, data, &w); err != nil {
-		return err
+	cc, entries, err := unmarshalStore("ormap", data, func(d dec, w *wireORMap) (mapStore, error) {
+		return d.mapStore(w.Entries, 1)
+	})
+	if err == nil {
+		*m = ORMap{cc: cc, entries: entries}
 	}
-	cc, err := contextFromWire(what, w.Ctx)
-	if err != nil {
-		return err
-	}
-	entries, err := dec{cc: cc, what: what}.mapStore(w.Entries, 1)
-	if err != nil {
-		return err
-	}
-	*m = ORMap{cc: cc, entries: entries}
-	return nil
+	return err
 }

@@ -35,43 +35,59 @@ func (e *entry) has(k Kind) bool {
 	return false
 }
 
+// kinds lists every slot of an entry.
+var kinds = [...]Kind{KindLWW, KindCounter, KindSet, KindMap}
+
+// slotDots adds every dot in the slot of kind k to c.
+func (e *entry) slotDots(k Kind, c *CausalContext) {
+	switch k {
+	case KindLWW:
+		addDots(e.reg, c)
+	case KindSet:
+		dotsOfSet(e.set, c)
+	case KindCounter:
+		addDots(e.ctr, c)
+	case KindMap:
+		for _, sub := range e.sub {
+			sub.dots(c)
+		}
+	}
+}
+
+// clear empties the slot of kind k.
+func (e *entry) clear(k Kind) {
+	switch k {
+	case KindLWW:
+		e.reg = nil
+	case KindSet:
+		e.set = nil
+	case KindCounter:
+		e.ctr = nil
+	case KindMap:
+		e.sub = nil
+	}
+}
+
 // dropOthers empties every slot but keep's, adding the dots it drops to c.
 func (e *entry) dropOthers(keep Kind, c *CausalContext) {
-	if keep != KindLWW {
-		addDots(e.reg, c)
-		e.reg = nil
-	}
-	if keep != KindSet {
-		dotsOfSet(e.set, c)
-		e.set = nil
-	}
-	if keep != KindCounter {
-		addDots(e.ctr, c)
-		e.ctr = nil
-	}
-	if keep != KindMap {
-		dotsOfMap(e.sub, c)
-		e.sub = nil
+	for _, k := range kinds {
+		if k != keep && e.has(k) {
+			e.slotDots(k, c)
+			e.clear(k)
+		}
 	}
 }
 
 // dots adds every dot under e to c.
 func (e *entry) dots(c *CausalContext) {
-	addDots(e.reg, c)
-	dotsOfSet(e.set, c)
-	addDots(e.ctr, c)
-	dotsOfMap(e.sub, c)
+	for _, k := range kinds {
+		e.slotDots(k, c)
+	}
 }
 
 func addDots[V lattice[V]](s []dotted[V], c *CausalContext) {
 	for _, x := range s {
 		c.Add(x.dot)
-	}
-}
-
-func dotsOfMap(m mapStore, c *CausalContext) {
-	for _, e := range m {
-		e.dots(c)
 	}
 }
 

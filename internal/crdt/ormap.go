@@ -93,10 +93,10 @@ func (m *ORMap) view(e *entry, k Kind) Value {
 	return Value{}
 }
 
-// begin starts an update of kind k at key: it returns the entry to change,
-// with the slots of other kinds already removed, and a delta whose context
-// holds the removed dots.
-func (m *ORMap) begin(key string, k Kind) (*entry, ORMap) {
+// update runs an update of kind k at key: the slots of other kinds are
+// removed first, then fn changes the entry and returns the entry's delta
+// and the delta's context.
+func (m *ORMap) update(key string, k Kind, fn func(e *entry) (*entry, *CausalContext)) ORMap {
 	m.init()
 	delta := ORMap{cc: &CausalContext{}}
 	e := m.entries[key]
@@ -104,11 +104,8 @@ func (m *ORMap) begin(key string, k Kind) (*entry, ORMap) {
 		e = &entry{}
 	}
 	e.dropOthers(k, delta.cc)
-	return e, delta
-}
-
-// commit stores e at key and returns delta with de, the entry's delta.
-func (m *ORMap) commit(key string, e *entry, delta ORMap, de *entry) ORMap {
+	de, dcc := fn(e)
+	delta.cc.Merge(dcc)
 	if e.empty() {
 		delete(m.entries, key)
 	} else {
@@ -124,48 +121,50 @@ func (m *ORMap) commit(key string, e *entry, delta ORMap, de *entry) ORMap {
 // actor, and returns the delta. The new write replaces every write of the
 // register it observed; it keeps their winner if that is later than ts.
 func (m *ORMap) SetLWW(actor, key string, ts Timestamp, value []byte) ORMap {
-	e, delta := m.begin(key, KindLWW)
-	v := resolve(e.reg)
-	v.Merge(LWW{TS: ts, Value: value})
-	addDots(e.reg, delta.cc)
-	d := m.cc.next(actor)
-	delta.cc.Add(d)
-	e.reg = []dotted[LWW]{{dot: d, val: v}}
-	return m.commit(key, e, delta, &entry{reg: e.reg})
+	return m.update(key, KindLWW, func(e *entry) (*entry, *CausalContext) {
+		v := resolve(e.reg)
+		v.Merge(LWW{TS: ts, Value: value})
+		dcc := &CausalContext{}
+		addDots(e.reg, dcc)
+		d := m.cc.next(actor)
+		dcc.Add(d)
+		e.reg = []dotted[LWW]{{dot: d, val: v}}
+		return &entry{reg: e.reg}, dcc
+	})
 }
 
 // UpdateSet applies fn to the set at key (an empty one if absent) and
 // returns the delta. fn must change the set only through its delta mutators
 // and return the join of the deltas they returned.
 func (m *ORMap) UpdateSet(key string, fn func(s *ORSet) ORSet) ORMap {
-	e, delta := m.begin(key, KindSet)
-	view := ORSet{cc: m.cc, elems: e.set}
-	d := fn(&view)
-	e.set = view.elems
-	delta.cc.Merge(d.cc)
-	return m.commit(key, e, delta, &entry{set: d.elems})
+	return m.update(key, KindSet, func(e *entry) (*entry, *CausalContext) {
+		view := ORSet{cc: m.cc, elems: e.set}
+		d := fn(&view)
+		e.set = view.elems
+		return &entry{set: d.elems}, d.cc
+	})
 }
 
 // UpdateCounter applies fn to the counter at key (a zero one if absent) and
 // returns the delta, under the same rules as UpdateSet.
 func (m *ORMap) UpdateCounter(key string, fn func(c *PNCounter) PNCounter) ORMap {
-	e, delta := m.begin(key, KindCounter)
-	view := PNCounter{cc: m.cc, dots: e.ctr}
-	d := fn(&view)
-	e.ctr = view.dots
-	delta.cc.Merge(d.cc)
-	return m.commit(key, e, delta, &entry{ctr: d.dots})
+	return m.update(key, KindCounter, func(e *entry) (*entry, *CausalContext) {
+		view := PNCounter{cc: m.cc, dots: e.ctr}
+		d := fn(&view)
+		e.ctr = view.dots
+		return &entry{ctr: d.dots}, d.cc
+	})
 }
 
 // UpdateMap applies fn to the map at key (an empty one if absent) and
 // returns the delta, under the same rules as UpdateSet.
 func (m *ORMap) UpdateMap(key string, fn func(sub *ORMap) ORMap) ORMap {
-	e, delta := m.begin(key, KindMap)
-	view := ORMap{cc: m.cc, entries: e.sub}
-	d := fn(&view)
-	e.sub = view.entries
-	delta.cc.Merge(d.cc)
-	return m.commit(key, e, delta, &entry{sub: d.entries})
+	return m.update(key, KindMap, func(e *entry) (*entry, *CausalContext) {
+		view := ORMap{cc: m.cc, entries: e.sub}
+		d := fn(&view)
+		e.sub = view.entries
+		return &entry{sub: d.entries}, d.cc
+	})
 }
 
 // Remove deletes key and everything under it, and returns the delta: an
