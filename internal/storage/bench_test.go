@@ -142,3 +142,83 @@ func BenchmarkBatchPut(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGetWarm isolates the engine's per-read overhead (key validation,
+// open-check, value copy) on a small, fully cached data set.
+func BenchmarkGetWarm(b *testing.B) {
+	db := openTest(b, Options{})
+	keys := benchKeys(1000)
+	if err := loadForReads(db.pdb, keys, benchValue); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		var k []byte
+		i := 0
+		for b.Loop() {
+			key := keys[i%len(keys)]
+			i++
+			k = appendKey(k[:0], spaceRecord, uint16(key.p), benchBucket, key.id)
+			_, closer, err := db.pdb.Get(k)
+			if err != nil {
+				b.Fatal(err)
+			}
+			closer.Close()
+		}
+	})
+	b.Run("engine", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			key := keys[i%len(keys)]
+			i++
+			if _, err := db.Get(key.p, benchBucket, key.id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("engine-view", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		n := 0
+		for b.Loop() {
+			key := keys[i%len(keys)]
+			i++
+			if err := db.View(key.p, benchBucket, key.id, func(v []byte) error { n += len(v); return nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("engine-parallel", func(b *testing.B) {
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				key := keys[i%len(keys)]
+				i++
+				if _, err := db.Get(key.p, benchBucket, key.id); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("raw-parallel", func(b *testing.B) {
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			var k []byte
+			i := 0
+			for pb.Next() {
+				key := keys[i%len(keys)]
+				i++
+				k = appendKey(k[:0], spaceRecord, uint16(key.p), benchBucket, key.id)
+				_, closer, err := db.pdb.Get(k)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				closer.Close()
+			}
+		})
+	})
+}

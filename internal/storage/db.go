@@ -236,23 +236,33 @@ func (db *DB) makeKey(dst []byte, space keyspace, p int, bucket, what, id string
 
 // get reads one key's value as a copy.
 func (db *DB) get(k []byte) ([]byte, error) {
+	var out []byte
+	err := db.view(k, func(v []byte) error {
+		out = make([]byte, len(v))
+		copy(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// view calls fn with one key's value, valid only during fn.
+func (db *DB) view(k []byte, fn func(v []byte) error) error {
 	if !db.enter() {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	defer db.exit()
 	v, closer, err := db.pdb.Get(k)
 	if errors.Is(err, pebble.ErrNotFound) {
-		return nil, ErrNotFound
+		return ErrNotFound
 	}
 	if err != nil {
-		return nil, markCorruption(err)
+		return markCorruption(err)
 	}
-	out := make([]byte, len(v))
-	copy(out, v)
-	if err := closer.Close(); err != nil {
-		return nil, err
+	err = fn(v)
+	if cerr := closer.Close(); cerr != nil && err == nil {
+		err = cerr
 	}
-	return out, nil
+	return err
 }
 
 // Get returns a copy of the value of record (bucket, id) in partition p, or
@@ -266,6 +276,20 @@ func (db *DB) Get(p int, bucket, id string) ([]byte, error) {
 		}
 	}
 	return nil, fmt.Errorf("storage: get %d/%q/%q: %w", p, bucket, id, err)
+}
+
+// View calls fn with the value of record (bucket, id) in partition p
+// without copying it: the slice is valid only until fn returns. It is Get
+// for hot paths that decode the value at once. An error from fn is returned
+// wrapped; a missing record is ErrNotFound and fn is not called.
+func (db *DB) View(p int, bucket, id string, fn func(value []byte) error) error {
+	k, err := db.makeKey(nil, spaceRecord, p, bucket, "id", id)
+	if err == nil {
+		if err = db.view(k, fn); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("storage: view %d/%q/%q: %w", p, bucket, id, err)
 }
 
 // GetIndex returns the id that the unique name (bucket, name) points to in

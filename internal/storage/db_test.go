@@ -546,3 +546,30 @@ func TestQuarantineHookMayUseDB(t *testing.T) {
 		t.Fatalf("hook saw %d quarantined, want 1 (the committed entry)", seen)
 	}
 }
+
+func TestView(t *testing.T) {
+	db := openTest(t, Options{Partitions: 2})
+	b := db.NewBatch()
+	must(t, b.Put(1, "vm", "a", []byte("value")))
+	mustCommit(t, db, b)
+	var got string
+	must(t, db.View(1, "vm", "a", func(v []byte) error { got = string(v); return nil }))
+	if got != "value" {
+		t.Fatalf("View saw %q", got)
+	}
+	called := false
+	if err := db.View(1, "vm", "missing", func([]byte) error { called = true; return nil }); !errors.Is(err, ErrNotFound) || called {
+		t.Fatalf("View of a missing record: err %v, fn called %v", err, called)
+	}
+	boom := errors.New("boom")
+	if err := db.View(1, "vm", "a", func([]byte) error { return boom }); !errors.Is(err, boom) || !strings.Contains(err.Error(), `"a"`) {
+		t.Fatalf("View fn error: %v", err)
+	}
+	if err := db.View(2, "vm", "a", func([]byte) error { return nil }); !errors.Is(err, ErrInvalidKey) {
+		t.Fatalf("View partition 2: %v", err)
+	}
+	must(t, db.Close())
+	if err := db.View(1, "vm", "a", func([]byte) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("View after Close: %v", err)
+	}
+}
