@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -22,6 +23,7 @@ func TestBenchKit(t *testing.T) {
 		{"engine batched", func() (Result, error) { return EngineBatchedWrites(dir, 2, 25, 10, value) }, 3},
 		{"raw reads", func() (Result, error) { return RawPebbleReads(dir, 4, 50, value) }, 50},
 		{"engine reads", func() (Result, error) { return EngineReads(dir, 4, 50, value) }, 50},
+		{"engine views", func() (Result, error) { return EngineViewReads(dir, 4, 50, value) }, 50},
 	}
 	for _, r := range runs {
 		res, err := r.run()
@@ -61,53 +63,63 @@ func TestBenchKeysAreStoreKeys(t *testing.T) {
 }
 
 // TestBenchKitReport prints engine-vs-raw figures at concurrency 1, 16 and
-// 64 with 1 KiB values. It is a measurement, not a test: it runs only with
-// FIFO_STORAGE_BENCH=1 (go test -run BenchKitReport -v).
+// 64 with 1 KiB values, each pair run twice in alternating order. It is a
+// measurement, not a test: it runs only with FIFO_STORAGE_BENCH=1
+// (go test -run BenchKitReport -v ./internal/storage).
 func TestBenchKitReport(t *testing.T) {
 	if os.Getenv("FIFO_STORAGE_BENCH") != "1" {
 		t.Skip("set FIFO_STORAGE_BENCH=1 to measure")
 	}
 	value := bytes.Repeat([]byte("v"), 1024)
 	dir := t.TempDir()
-	type pair struct {
-		name     string
-		raw, eng func(c int) (Result, error)
-		records  func(c int) int
-	}
-	writes := func(c int) int { return map[int]int{1: 10000, 16: 40000, 64: 60000}[c] }
-	pairs := []pair{
+	type run func(c int) (Result, error)
+	singles := map[int]int{1: 10000, 16: 40000, 64: 60000}
+	const batched, reads = 200000, 50000 // 50k x 1 KiB fits the 64 MiB cache
+	pairs := []struct {
+		name string
+		raw  run
+		engs []run
+	}{
 		{"synced single-record writes",
-			func(c int) (Result, error) { return RawPebbleSyncedWrites(dir, c, writes(c), value) },
-			func(c int) (Result, error) { return EngineSyncedWrites(dir, c, writes(c), value) }, writes},
+			func(c int) (Result, error) { return RawPebbleSyncedWrites(dir, c, singles[c], value) },
+			[]run{func(c int) (Result, error) { return EngineSyncedWrites(dir, c, singles[c], value) }}},
 		{"synced 100-record batches",
-			func(c int) (Result, error) { return RawPebbleBatchedWrites(dir, c, 100*writes(c)/10, 100, value) },
-			func(c int) (Result, error) { return EngineBatchedWrites(dir, c, 100*writes(c)/10, 100, value) }, writes},
-		{"random gets",
-			func(c int) (Result, error) { return RawPebbleReads(dir, c, 200000, value) },
-			func(c int) (Result, error) { return EngineReads(dir, c, 200000, value) }, writes},
+			func(c int) (Result, error) { return RawPebbleBatchedWrites(dir, c, batched, 100, value) },
+			[]run{func(c int) (Result, error) { return EngineBatchedWrites(dir, c, batched, 100, value) }}},
+		{"random reads",
+			func(c int) (Result, error) { return RawPebbleReads(dir, c, reads, value) },
+			[]run{
+				func(c int) (Result, error) { return EngineReads(dir, c, reads, value) },
+				func(c int) (Result, error) { return EngineViewReads(dir, c, reads, value) },
+			}},
 	}
 	for _, p := range pairs {
 		for _, c := range []int{1, 16, 64} {
 			for round := range 2 {
-				first, second := p.raw, p.eng
-				if round == 1 {
-					first, second = p.eng, p.raw // alternate to spread drift
+				var raw Result
+				var engs []Result
+				do := func(r run) Result {
+					res, err := r(c)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return res
 				}
-				a, err := first(c)
-				if err != nil {
-					t.Fatal(err)
+				if round == 0 {
+					raw = do(p.raw)
 				}
-				b, err := second(c)
-				if err != nil {
-					t.Fatal(err)
+				for _, e := range p.engs {
+					engs = append(engs, do(e))
 				}
-				raw, eng := a, b
-				if round == 1 {
-					raw, eng = b, a
+				if round == 1 { // alternate the order to spread drift
+					raw = do(p.raw)
 				}
-				t.Logf("%s\n  %v\n  %v\n  engine/raw throughput %.2f, p99 %.2f",
-					p.name, raw, eng, eng.RecordsPerSec/raw.RecordsPerSec,
-					float64(eng.P99)/float64(raw.P99))
+				msg := fmt.Sprintf("%s c=%d round %d\n  %v", p.name, c, round, raw)
+				for _, e := range engs {
+					msg += fmt.Sprintf("\n  %v\n    engine/raw: throughput %.2f, p99 %.2f",
+						e, e.RecordsPerSec/raw.RecordsPerSec, float64(e.P99)/float64(raw.P99))
+				}
+				t.Log(msg)
 			}
 		}
 	}
