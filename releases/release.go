@@ -1,0 +1,94 @@
+package releases
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sort"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/fifogo/fifo/actors/store"
+	"github.com/fifogo/fifo/internal/config"
+	"github.com/fifogo/fifo/internal/runtime"
+	"github.com/fifogo/fifo/internal/storage"
+	"github.com/fifogo/fifo/supervisors"
+)
+
+// Env is what a release's applications are built from: the node and the
+// services every application may use.
+type Env struct {
+	Config   config.Config
+	Node     *runtime.Node
+	DB       *storage.DB
+	Store    store.Store
+	Logger   *slog.Logger
+	Registry *prometheus.Registry
+	// Mux is the node's HTTP mux; applications that serve HTTP (wiggle,
+	// howl) mount their handlers on it.
+	Mux *http.ServeMux
+	// Version is the node's release version.
+	Version string
+	// Codec gives records their meaning to the store.
+	Codec store.Codec
+	// StoreMetrics are the store's metrics, registered in Registry.
+	StoreMetrics *store.Metrics
+}
+
+// Release is a named set of applications, started in order and stopped in
+// reverse order.
+type Release struct {
+	Name        string
+	Description string
+	Apps        func(env *Env) []supervisors.App
+}
+
+// AllInOneName names the default release.
+const AllInOneName = "all-in-one"
+
+// AllInOne runs every control-plane application on one node. The record
+// store is its first application; snarl, sniffle, howl, wiggle and a
+// simulated chunter join it as they are built.
+func AllInOne() Release {
+	return Release{
+		Name:        AllInOneName,
+		Description: "every application on one node, with a simulated hypervisor",
+		Apps: func(env *Env) []supervisors.App {
+			return []supervisors.App{store.App(env.DB, env.Codec, env.StoreMetrics, env.Version)}
+		},
+	}
+}
+
+// known lists the releases this binary can run.
+func known() map[string]Release {
+	return map[string]Release{AllInOneName: AllInOne()}
+}
+
+// Names lists the releases this binary can run, sorted.
+func Names() []string {
+	var out []string
+	for n := range known() {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Lookup returns the release called name.
+func Lookup(name string) (Release, error) {
+	r, ok := known()[name]
+	if !ok {
+		return Release{}, fmt.Errorf("release %q: unknown (known: %v)", name, Names())
+	}
+	return r, nil
+}
+
+// appNames lists the application names of a release.
+func appNames(apps []supervisors.App) []string {
+	out := make([]string, 0, len(apps))
+	for _, a := range apps {
+		out = append(out, a.Name)
+	}
+	return slices.Clip(out)
+}
