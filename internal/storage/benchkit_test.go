@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The bench kit runs end to end on tiny loads and cleans up after itself.
@@ -63,64 +66,76 @@ func TestBenchKeysAreStoreKeys(t *testing.T) {
 }
 
 // TestBenchKitReport prints engine-vs-raw figures at concurrency 1, 16 and
-// 64 with 1 KiB values, each pair run twice in alternating order. It is a
-// measurement, not a test: it runs only with FIFO_STORAGE_BENCH=1
-// (go test -run BenchKitReport -v ./internal/storage).
+// 64 with 1 KiB values: the median over FIFO_STORAGE_BENCH_ROUNDS rounds
+// (default 3) of throughput and p99, the order of the sides alternating
+// between rounds to spread drift. It is a measurement, not a test: it runs
+// only with FIFO_STORAGE_BENCH=1 (go test -run BenchKitReport -v).
 func TestBenchKitReport(t *testing.T) {
 	if os.Getenv("FIFO_STORAGE_BENCH") != "1" {
 		t.Skip("set FIFO_STORAGE_BENCH=1 to measure")
 	}
+	rounds := 3
+	if n, err := strconv.Atoi(os.Getenv("FIFO_STORAGE_BENCH_ROUNDS")); err == nil && n > 0 {
+		rounds = n
+	}
 	value := bytes.Repeat([]byte("v"), 1024)
 	dir := t.TempDir()
 	type run func(c int) (Result, error)
-	singles := map[int]int{1: 10000, 16: 40000, 64: 60000}
+	singles := map[int]int{1: 5000, 16: 30000, 64: 50000}
 	const batched, reads = 200000, 50000 // 50k x 1 KiB fits the 64 MiB cache
-	pairs := []struct {
-		name string
-		raw  run
-		engs []run
+	groups := []struct {
+		name  string
+		sides []string
+		runs  []run
 	}{
-		{"synced single-record writes",
+		{"synced single-record writes", []string{"raw", "engine"}, []run{
 			func(c int) (Result, error) { return RawPebbleSyncedWrites(dir, c, singles[c], value) },
-			[]run{func(c int) (Result, error) { return EngineSyncedWrites(dir, c, singles[c], value) }}},
-		{"synced 100-record batches",
+			func(c int) (Result, error) { return EngineSyncedWrites(dir, c, singles[c], value) },
+		}},
+		{"synced 100-record batches", []string{"raw", "engine"}, []run{
 			func(c int) (Result, error) { return RawPebbleBatchedWrites(dir, c, batched, 100, value) },
-			[]run{func(c int) (Result, error) { return EngineBatchedWrites(dir, c, batched, 100, value) }}},
-		{"random reads",
+			func(c int) (Result, error) { return EngineBatchedWrites(dir, c, batched, 100, value) },
+		}},
+		{"random reads (50k warm)", []string{"raw", "engine Get", "engine View"}, []run{
 			func(c int) (Result, error) { return RawPebbleReads(dir, c, reads, value) },
-			[]run{
-				func(c int) (Result, error) { return EngineReads(dir, c, reads, value) },
-				func(c int) (Result, error) { return EngineViewReads(dir, c, reads, value) },
-			}},
+			func(c int) (Result, error) { return EngineReads(dir, c, reads, value) },
+			func(c int) (Result, error) { return EngineViewReads(dir, c, reads, value) },
+		}},
 	}
-	for _, p := range pairs {
+	median := func(xs []float64) float64 {
+		xs = slices.Clone(xs)
+		slices.Sort(xs)
+		return xs[len(xs)/2]
+	}
+	var report strings.Builder
+	for _, g := range groups {
 		for _, c := range []int{1, 16, 64} {
-			for round := range 2 {
-				var raw Result
-				var engs []Result
-				do := func(r run) Result {
-					res, err := r(c)
+			tput := make([][]float64, len(g.runs))
+			p99 := make([][]float64, len(g.runs))
+			for round := range rounds {
+				for i := range g.runs {
+					if round%2 == 1 {
+						i = len(g.runs) - 1 - i
+					}
+					r, err := g.runs[i](c)
 					if err != nil {
 						t.Fatal(err)
 					}
-					return res
+					tput[i] = append(tput[i], r.RecordsPerSec)
+					p99[i] = append(p99[i], float64(r.P99))
 				}
-				if round == 0 {
-					raw = do(p.raw)
+			}
+			fmt.Fprintf(&report, "%s, c=%d (median of %d):\n", g.name, c, rounds)
+			for i, side := range g.sides {
+				fmt.Fprintf(&report, "  %-12s %8.0f rec/s  p99 %10v", side, median(tput[i]),
+					time.Duration(median(p99[i])).Round(time.Microsecond))
+				if i > 0 {
+					fmt.Fprintf(&report, "   vs raw: throughput x%.2f, p99 x%.2f",
+						median(tput[i])/median(tput[0]), median(p99[i])/median(p99[0]))
 				}
-				for _, e := range p.engs {
-					engs = append(engs, do(e))
-				}
-				if round == 1 { // alternate the order to spread drift
-					raw = do(p.raw)
-				}
-				msg := fmt.Sprintf("%s c=%d round %d\n  %v", p.name, c, round, raw)
-				for _, e := range engs {
-					msg += fmt.Sprintf("\n  %v\n    engine/raw: throughput %.2f, p99 %.2f",
-						e, e.RecordsPerSec/raw.RecordsPerSec, float64(e.P99)/float64(raw.P99))
-				}
-				t.Log(msg)
+				report.WriteString("\n")
 			}
 		}
 	}
+	t.Log("\n" + report.String())
 }
