@@ -1,6 +1,11 @@
 package releases
 
-import "github.com/fifogo/fifo/internal/record"
+import (
+	"fmt"
+
+	"github.com/fifogo/fifo/internal/crdt"
+	"github.com/fifogo/fifo/internal/record"
+)
 
 // RecordCodec is the store codec of production nodes: values are records
 // of internal/record (deterministic CBOR of CRDT maps), merged with the
@@ -8,10 +13,17 @@ import "github.com/fifogo/fifo/internal/record"
 // unknown fields are kept.
 type RecordCodec struct{}
 
-// Validate reports whether value decodes as a record.
-func (RecordCodec) Validate(value []byte) error {
-	_, err := record.Unmarshal(value)
-	return err
+// Check reports whether value is well-formed CBOR of a bounded size: the
+// cheap test of every read. A record that is well-formed but does not
+// decode is caught by its reader and by the next write.
+func (RecordCodec) Check(value []byte) error {
+	if len(value) > crdt.MaxEncodedSize {
+		return fmt.Errorf("%w: %d bytes exceeds %d", record.ErrCorrupt, len(value), crdt.MaxEncodedSize)
+	}
+	if err := crdt.DecMode().Wellformed(value); err != nil {
+		return fmt.Errorf("%w: %v", record.ErrCorrupt, err)
+	}
+	return nil
 }
 
 // Merge joins the delta record into the stored one.

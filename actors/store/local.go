@@ -51,7 +51,7 @@ func (l *Local) Get(ctx context.Context, bucket, id string) ([]byte, error) {
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if verr := l.codec.Validate(v); verr != nil {
+	if verr := l.codec.Check(v); verr != nil {
 		if _, err := l.call(ctx, p, QuarantineReq{Bucket: bucket, ID: id, Raw: v, Reason: verr.Error()}); err != nil {
 			return nil, err
 		}
@@ -75,7 +75,7 @@ func (l *Local) Fold(ctx context.Context, bucket string, fn func(id string, valu
 		}
 		var bad []QuarantineReq
 		err := l.db.Scan(p, bucket, func(id string, value []byte) error {
-			if verr := l.codec.Validate(value); verr != nil {
+			if verr := l.codec.Check(value); verr != nil {
 				bad = append(bad, QuarantineReq{Bucket: bucket, ID: id, Raw: append([]byte(nil), value...), Reason: verr.Error()})
 				return nil
 			}

@@ -40,9 +40,12 @@ type Store interface {
 
 // Codec gives records their meaning to the store.
 type Codec interface {
-	// Validate reports whether value decodes.
-	Validate(value []byte) error
+	// Check is the cheap test every read runs: it must reject bytes that
+	// cannot decode at all (truncation, bit rot), which are then
+	// quarantined. Full decoding is left to the reader.
+	Check(value []byte) error
 	// Merge joins delta into old (nil when absent) and returns the new
-	// value. Both must be valid; Merge must be deterministic.
+	// value, deterministically. It fails when either does not decode; the
+	// store then tells which by merging delta alone.
 	Merge(old, delta []byte) ([]byte, error)
 }

@@ -24,7 +24,7 @@ import (
 // not decode.
 type setCodec struct{}
 
-func (setCodec) Validate(v []byte) error {
+func (setCodec) Check(v []byte) error {
 	if len(v) == 0 || v[0] == '!' {
 		return errors.New("undecodable set")
 	}
@@ -32,12 +32,12 @@ func (setCodec) Validate(v []byte) error {
 }
 
 func (c setCodec) Merge(old, delta []byte) ([]byte, error) {
-	if err := c.Validate(delta); err != nil {
+	if err := c.Check(delta); err != nil {
 		return nil, err
 	}
 	var toks []string
 	if old != nil {
-		if err := c.Validate(old); err != nil {
+		if err := c.Check(old); err != nil {
 			return nil, err
 		}
 		toks = strings.Split(string(old), ",")

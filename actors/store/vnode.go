@@ -145,24 +145,23 @@ func (v *vnode) current(bucket, id string) ([]byte, error) {
 }
 
 func (v *vnode) apply(r ApplyReq) (any, error) {
-	if err := v.codec.Validate(r.Delta); err != nil {
-		return nil, fmt.Errorf("apply %s/%s: %w: %v", r.Bucket, r.ID, ErrBadValue, err)
-	}
 	old, err := v.current(r.Bucket, r.ID)
 	if err != nil {
 		return nil, err
 	}
 	merged, err := v.codec.Merge(old, r.Delta)
-	if err != nil && old != nil {
-		// The stored value does not decode any more: move it aside and
-		// start afresh from the delta, so the node keeps serving.
+	if err != nil {
+		// Either the delta is bad (refuse it, change nothing) or the
+		// stored value no longer decodes (move it aside and start afresh
+		// from the delta, so the node keeps serving).
+		fresh, ferr := v.codec.Merge(nil, r.Delta)
+		if ferr != nil || old == nil {
+			return nil, fmt.Errorf("apply %s/%s: %w: %v", r.Bucket, r.ID, ErrBadValue, err)
+		}
 		if qerr := v.quarantine(r.Bucket, r.ID, old, err); qerr != nil {
 			return nil, qerr
 		}
-		merged, err = v.codec.Merge(nil, r.Delta)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("apply %s/%s: %w: %v", r.Bucket, r.ID, ErrBadValue, err)
+		merged = fresh
 	}
 	if err := v.batch.Put(v.part, r.Bucket, r.ID, merged); err != nil {
 		return nil, storeErr(err)

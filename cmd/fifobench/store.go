@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/fifogo/fifo/actors/store"
+	"github.com/fifogo/fifo/internal/crdt"
+	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/runtime"
+	"github.com/fifogo/fifo/internal/storage"
+	"github.com/fifogo/fifo/releases"
+	"github.com/fifogo/fifo/supervisors"
+)
+
+// storeNode is a node running the store application, as the all-in-one
+// release runs it.
+type storeNode struct {
+	node *runtime.Node
+	db   *storage.DB
+	st   *store.Local
+}
+
+func startStore(dir string) (*storeNode, error) {
+	db, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		return nil, err
+	}
+	epmd, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	n, err := runtime.Start(context.Background(), runtime.Options{
+		Name: fmt.Sprintf("bench%d@127.0.0.1", os.Getpid()), Cookie: "bench", EPMDPort: epmd,
+		Metrics: runtime.NewMetrics(prometheus.NewRegistry()),
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	codec := releases.RecordCodec{}
+	if err := supervisors.StartApp(ctx, n, store.App(db, codec, store.NewMetrics(prometheus.NewRegistry()), "bench")); err != nil {
+		n.Stop()
+		db.Close()
+		return nil, err
+	}
+	return &storeNode{node: n, db: db, st: store.NewLocal(n, db, codec)}, nil
+}
+
+func (s *storeNode) stop() {
+	s.node.Stop()
+	s.db.Close()
+}
+
+// vmRecords builds n encoded VM records, the values every write bench
+// uses, and returns them with their ids.
+func vmRecords(n int) (ids []string, recs [][]byte, err error) {
+	clock := crdt.NewClock("bench", func() int64 { return time.Now().UnixNano() })
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
+		r, err := record.NewVM(record.Stamp{Actor: "bench", TS: clock.Now()}, record.VM{
+			UUID: id, Alias: fmt.Sprintf("web-%d", i), Owner: "4f1c2f3e-org", State: "running",
+			VMType: "zone", Dataset: "base64-22.4", Package: "small", Hypervisor: "hv-1",
+			CreatedAt: 1764000000, CreatedBy: "admin",
+			Config:   map[string]any{"ram": int64(1024), "quota": int64(20), "hostname": fmt.Sprintf("web%d", i)},
+			Metadata: map[string]any{"role": "web"},
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := record.Marshal(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		ids, recs = append(ids, id), append(recs, b)
+	}
+	return ids, recs, nil
+}
+
+func benchWrites(w io.Writer, dir string, quick bool) error {
+	total := 30000
+	if quick {
+		total = 2000
+	}
+	ids, recs, err := vmRecords(total)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nStore writes: %d VM records of %d bytes, every write synced\n", total, len(recs[0]))
+	fmt.Fprintln(w, "concurrency\tstore rec/s\tp50\tp99\traw single rec/s\tratio\traw batch-100 rec/s\tratio\t")
+	for i, c := range []int{1, 16, 64} {
+		n := total
+		if c == 1 {
+			n = total / 10
+		}
+		raw, err := storage.RawPebbleSyncedWrites(subdir(dir, fmt.Sprintf("raw%d", i)), c, n, recs[0])
+		if err != nil {
+			return err
+		}
+		batched, err := storage.RawPebbleBatchedWrites(subdir(dir, fmt.Sprintf("rawb%d", i)), c, n, 100, recs[0])
+		if err != nil {
+			return err
+		}
+		sn, err := startStore(filepath.Join(dir, fmt.Sprintf("store%d", i)))
+		if err != nil {
+			return err
+		}
+		ctx := context.Background()
+		res := closedLoop(c, n, func(_, k int) error {
+			_, err := sn.st.Apply(ctx, record.BucketVM, ids[k], recs[k])
+			return err
+		})
+		sn.stop()
+		if res.Errors > 0 {
+			return fmt.Errorf("store writes at concurrency %d: %d errors", c, res.Errors)
+		}
+		fmt.Fprintf(w, "%d\t%.0f\t%s\t%s\t%.0f\t%.2f\t%.0f\t%.2f\t\n", c, res.PerSec(), dur(res.P50), dur(res.P99),
+			raw.RecordsPerSec, res.PerSec()/raw.RecordsPerSec, batched.RecordsPerSec, res.PerSec()/batched.RecordsPerSec)
+	}
+	return nil
+}
+
+func benchReads(w io.Writer, dir string, quick bool) error {
+	total, reads := 20000, 200000
+	if quick {
+		total, reads = 1000, 5000
+	}
+	ids, recs, err := vmRecords(total)
+	if err != nil {
+		return err
+	}
+	sn, err := startStore(filepath.Join(dir, "reads"))
+	if err != nil {
+		return err
+	}
+	defer sn.stop()
+	ctx := context.Background()
+	if r := closedLoop(64, total, func(_, k int) error {
+		_, err := sn.st.Apply(ctx, record.BucketVM, ids[k], recs[k])
+		return err
+	}); r.Errors > 0 {
+		return fmt.Errorf("loading reads: %d errors", r.Errors)
+	}
+	fmt.Fprintf(w, "\nStore reads: %d random gets of %d VM records (warm)\n", reads, total)
+	fmt.Fprintln(w, "concurrency\tstore gets/s\tp50\tp99\traw pebble gets/s\tratio\t")
+	for _, c := range []int{1, 16} {
+		raw, err := storage.RawPebbleReads(subdir(dir, fmt.Sprintf("rawreads%d", c)), c, reads, recs[0])
+		if err != nil {
+			return err
+		}
+		res := closedLoop(c, reads, func(_, k int) error {
+			_, err := sn.st.Get(ctx, record.BucketVM, ids[(k*7919)%total])
+			return err
+		})
+		if res.Errors > 0 {
+			return fmt.Errorf("store reads: %d errors", res.Errors)
+		}
+		fmt.Fprintf(w, "%d\t%.0f\t%s\t%s\t%.0f\t%.2f\t\n", c, res.PerSec(), dur(res.P50), dur(res.P99),
+			raw.RecordsPerSec, res.PerSec()/raw.RecordsPerSec)
+	}
+	return nil
+}
+
+// subdir creates and returns dir/name.
+func subdir(dir, name string) string {
+	p := filepath.Join(dir, name)
+	os.MkdirAll(p, 0o700)
+	return p
+}
+
+func dur(d time.Duration) string {
+	switch {
+	case d >= time.Millisecond:
+		return fmt.Sprintf("%.2fms", float64(d)/1e6)
+	default:
+		return fmt.Sprintf("%.0fµs", float64(d)/1e3)
+	}
+}
