@@ -86,3 +86,20 @@ func TestDecodeRejectsMalformedCBOR(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodedStateDoesNotAliasInput(t *testing.T) {
+	data, err := SampleMap().MarshalCBOR()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m ORMap
+	if err := m.UnmarshalCBOR(data); err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		data[i] = 0xff
+	}
+	if !m.Equal(SampleMap()) {
+		t.Fatal("overwriting the input changed the decoded state")
+	}
+}

@@ -99,34 +99,21 @@ func joinEntry(dst, src *entry, cd, cs *CausalContext) {
 	dst.sub = joinMap(dst.sub, src.sub, cd, cs)
 }
 
-// joinMap joins src (under cs) into dst (under cd) and returns dst, which
-// is allocated when nil. Entries of src are copied, never shared.
+// joinMap joins src (under cs) into dst (under cd) and returns dst.
+// Entries of src are copied, never shared.
 func joinMap(dst, src mapStore, cd, cs *CausalContext) mapStore {
-	if dst == nil && len(src) > 0 {
-		dst = make(mapStore, len(src))
-	}
-	for k, se := range src {
-		de := dst[k]
-		if de == nil {
-			de = &entry{}
-		}
-		joinEntry(de, se, cd, cs)
-		if de.empty() {
-			delete(dst, k)
-		} else {
-			dst[k] = de
-		}
-	}
-	for k, de := range dst {
-		if _, done := src[k]; done {
-			continue
-		}
-		filterEntry(de, cs)
-		if de.empty() {
-			delete(dst, k)
-		}
-	}
-	return dst
+	return joinKeyed(dst, src,
+		func(d *entry, ok bool, s *entry) (*entry, bool) {
+			if !ok {
+				d = &entry{}
+			}
+			joinEntry(d, s, cd, cs)
+			return d, !d.empty()
+		},
+		func(d *entry) (*entry, bool) {
+			filterEntry(d, cs)
+			return d, !d.empty()
+		})
 }
 
 // filterEntry drops from e every dot that c has seen.

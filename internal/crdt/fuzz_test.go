@@ -15,8 +15,9 @@ type codecPtr[T any] interface {
 
 // fuzzDecoder checks that decoding arbitrary bytes never panics, fails only
 // with ErrCorrupt, and that whatever decodes re-encodes to a canonical form:
-// decoding that form and encoding again gives the same bytes.
-func fuzzDecoder[T any, P codecPtr[T]](f *testing.F, seeds ...[]byte) {
+// decoding that form and encoding again gives the same bytes. When oracle
+// is set, whatever decodes must decode to an equal state through it too.
+func fuzzDecoder[T any, P codecPtr[T]](f *testing.F, oracle func([]byte) (P, error), seeds ...[]byte) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
@@ -30,6 +31,17 @@ func fuzzDecoder[T any, P codecPtr[T]](f *testing.F, seeds ...[]byte) {
 				t.Fatalf("decode error does not wrap ErrCorrupt: %v", err)
 			}
 			return
+		}
+		if oracle != nil {
+			o, err := oracle(data)
+			if err != nil {
+				t.Fatalf("accepted by the decoder, rejected by the reference decoder: %v", err)
+			}
+			b, err1 := v.MarshalCBOR()
+			c, err2 := o.MarshalCBOR()
+			if err1 != nil || err2 != nil || !bytes.Equal(b, c) {
+				t.Fatalf("decoder and reference decoder disagree (%v, %v)", err1, err2)
+			}
 		}
 		b1, err := v.MarshalCBOR()
 		if err != nil {
@@ -82,17 +94,17 @@ func seedMaps(tb testing.TB) (maps, sets, counters [][]byte) {
 
 func FuzzDecodeORMap(f *testing.F) {
 	m, _, _ := seedMaps(f)
-	fuzzDecoder[ORMap](f, m...)
+	fuzzDecoder[ORMap](f, oracleORMap, m...)
 }
 
 func FuzzDecodeORSet(f *testing.F) {
 	_, s, _ := seedMaps(f)
-	fuzzDecoder[ORSet](f, s...)
+	fuzzDecoder[ORSet](f, oracleORSet, s...)
 }
 
 func FuzzDecodePNCounter(f *testing.F) {
 	_, _, c := seedMaps(f)
-	fuzzDecoder[PNCounter](f, c...)
+	fuzzDecoder[PNCounter](f, oraclePNCounter, c...)
 }
 
 func FuzzDecodeCausalContext(f *testing.F) {
@@ -100,7 +112,7 @@ func FuzzDecodeCausalContext(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	fuzzDecoder[CausalContext](f, b)
+	fuzzDecoder[CausalContext](f, nil, b)
 }
 
 func FuzzDecodeLWW(f *testing.F) {
@@ -108,7 +120,7 @@ func FuzzDecodeLWW(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	fuzzDecoder[LWW](f, b)
+	fuzzDecoder[LWW](f, nil, b)
 }
 
 func FuzzDecodeTimestamp(f *testing.F) {
@@ -116,7 +128,7 @@ func FuzzDecodeTimestamp(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	fuzzDecoder[Timestamp](f, b)
+	fuzzDecoder[Timestamp](f, nil, b)
 }
 
 func FuzzDecodeDot(f *testing.F) {
@@ -124,5 +136,5 @@ func FuzzDecodeDot(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	fuzzDecoder[Dot](f, b)
+	fuzzDecoder[Dot](f, nil, b)
 }

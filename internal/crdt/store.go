@@ -106,30 +106,53 @@ func equalFun[V lattice[V]](a, b []dotted[V]) bool {
 // setStore is the store of an ORSet: element → dots that added it.
 type setStore map[string]dotSet
 
-// joinSet joins src (under cs) into dst (under cd) and returns dst, which
-// is allocated when nil.
-func joinSet(dst, src setStore, cd, cs *CausalContext) setStore {
+// joinKeyed joins the keyed store src into dst, allocating dst when nil.
+// join merges a key of src into dst's value (ok reports whether dst had
+// the key); filter drops from a key only dst has whatever src's context has
+// seen. Both report whether anything is left under the key.
+func joinKeyed[V any](dst, src map[string]V, join func(d V, ok bool, s V) (V, bool), filter func(V) (V, bool)) map[string]V {
 	if dst == nil && len(src) > 0 {
-		dst = make(setStore, len(src))
+		dst = make(map[string]V, len(src))
 	}
+	had, shared := len(dst), 0
 	for k, sv := range src {
-		if r := joinFun(dst[k], sv, cd, cs); len(r) > 0 {
-			dst[k] = r
+		dv, ok := dst[k]
+		if ok {
+			shared++
+		}
+		if v, keep := join(dv, ok, sv); keep {
+			dst[k] = v
 		} else {
 			delete(dst, k)
 		}
+	}
+	if shared == had {
+		return dst // no key of dst is missing from src
 	}
 	for k, dv := range dst {
 		if _, done := src[k]; done {
 			continue
 		}
-		if r := filterFun(dv, cs); len(r) > 0 {
-			dst[k] = r
+		if v, keep := filter(dv); keep {
+			dst[k] = v
 		} else {
 			delete(dst, k)
 		}
 	}
 	return dst
+}
+
+// joinSet joins src (under cs) into dst (under cd) and returns dst.
+func joinSet(dst, src setStore, cd, cs *CausalContext) setStore {
+	return joinKeyed(dst, src,
+		func(d dotSet, _ bool, s dotSet) (dotSet, bool) {
+			r := joinFun(d, s, cd, cs)
+			return r, len(r) > 0
+		},
+		func(d dotSet) (dotSet, bool) {
+			r := filterFun(d, cs)
+			return r, len(r) > 0
+		})
 }
 
 // cloneSet copies the map of s; the dot slices are shared.

@@ -1,12 +1,10 @@
 package crdt
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
-// This file converts causal contexts and dot stores to and from their wire
-// form. The layout, all CBOR with Go strings as byte strings:
+// This file defines the wire form of causal contexts and dot stores and
+// converts it back to stores, checking every invariant. appender.go writes
+// it. The layout, all CBOR with Go strings as byte strings:
 //
 //	context   = [* [actor, max, [* seq]]]      actors sorted, canonical
 //	dot       = [actor index, seq]             index into the context
@@ -23,38 +21,6 @@ type wireCtxActor struct {
 	Actor string
 	Max   uint64
 	Cloud []uint64
-}
-
-type wireReg struct {
-	_     struct{} `cbor:",toarray"`
-	Dot   wireDot
-	TS    wireTS
-	Value []byte
-}
-
-type wireCtr struct {
-	_   struct{} `cbor:",toarray"`
-	Dot wireDot
-	P   uint64
-	N   uint64
-}
-
-type wireEntry struct {
-	Reg []wireReg            `cbor:"1,keyasint,omitempty"`
-	Ctr []wireCtr            `cbor:"2,keyasint,omitempty"`
-	Set map[string][]wireDot `cbor:"3,keyasint,omitempty"`
-	Map map[string]wireEntry `cbor:"4,keyasint,omitempty"`
-}
-
-func (c *CausalContext) wire() []wireCtxActor {
-	if c == nil {
-		return nil
-	}
-	out := make([]wireCtxActor, len(c.actors))
-	for i, a := range c.actors {
-		out[i] = wireCtxActor{Actor: a.name, Max: a.max, Cloud: a.cloud}
-	}
-	return out
 }
 
 // contextFromWire rebuilds a context, rejecting any non-canonical form.
@@ -79,98 +45,6 @@ func contextFromWire(what string, w []wireCtxActor) (*CausalContext, error) {
 	return c, nil
 }
 
-// enc converts stores to wire form, numbering actors by their index in the
-// root context.
-type enc struct{ cc *CausalContext }
-
-func (e enc) dot(d Dot) (wireDot, error) {
-	i, ok := e.cc.find(d.Actor)
-	if !ok || !e.cc.Contains(d) {
-		return wireDot{}, fmt.Errorf("crdt: encode: dot %v outside the causal context", d)
-	}
-	return wireDot{A: uint64(i), S: d.Seq}, nil
-}
-
-func (e enc) dotSet(s dotSet) ([]wireDot, error) {
-	out := make([]wireDot, len(s))
-	for i, x := range s {
-		w, err := e.dot(x.dot)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = w
-	}
-	return out, nil
-}
-
-func (e enc) set(s setStore) (map[string][]wireDot, error) {
-	if len(s) == 0 {
-		return nil, nil
-	}
-	out := make(map[string][]wireDot, len(s))
-	for k, ds := range s {
-		w, err := e.dotSet(ds)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = w
-	}
-	return out, nil
-}
-
-func (e enc) ctr(s []dotted[pn]) ([]wireCtr, error) {
-	if len(s) == 0 {
-		return nil, nil
-	}
-	out := make([]wireCtr, len(s))
-	for i, x := range s {
-		w, err := e.dot(x.dot)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = wireCtr{Dot: w, P: x.val.P, N: x.val.N}
-	}
-	return out, nil
-}
-
-func (e enc) entry(en *entry) (wireEntry, error) {
-	var w wireEntry
-	var err error
-	if len(en.reg) > 0 {
-		w.Reg = make([]wireReg, len(en.reg))
-		for i, x := range en.reg {
-			d, err := e.dot(x.dot)
-			if err != nil {
-				return w, err
-			}
-			w.Reg[i] = wireReg{Dot: d, TS: x.val.TS.wire(), Value: x.val.Value}
-		}
-	}
-	if w.Ctr, err = e.ctr(en.ctr); err != nil {
-		return w, err
-	}
-	if w.Set, err = e.set(en.set); err != nil {
-		return w, err
-	}
-	w.Map, err = e.mapStore(en.sub)
-	return w, err
-}
-
-func (e enc) mapStore(m mapStore) (map[string]wireEntry, error) {
-	if len(m) == 0 {
-		return nil, nil
-	}
-	out := make(map[string]wireEntry, len(m))
-	for k, en := range m {
-		w, err := e.entry(en)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = w
-	}
-	return out, nil
-}
-
 // dec converts wire stores back, checking every invariant against the
 // root context.
 type dec struct {
@@ -189,85 +63,29 @@ func (d dec) dot(w wireDot) (Dot, error) {
 	return dt, nil
 }
 
-// fun decodes a dot-sorted store of n wire items, item i given by at(i).
-func decodeFun[V lattice[V]](d dec, n int, at func(i int) (wireDot, V)) ([]dotted[V], error) {
-	if n == 0 {
-		return nil, nil
+// nextDot resolves w as the entry that follows prev in a dot-sorted store.
+func nextDot[V lattice[V]](d dec, w wireDot, prev []dotted[V]) (Dot, error) {
+	dt, err := d.dot(w)
+	if err == nil && len(prev) > 0 && prev[len(prev)-1].dot.Compare(dt) >= 0 {
+		err = corrupt(d.what, "dots not strictly sorted at %v", dt)
 	}
-	out := make([]dotted[V], n)
-	for i := range n {
-		w, v := at(i)
-		dt, err := d.dot(w)
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 && out[i-1].dot.Compare(dt) >= 0 {
-			return nil, corrupt(d.what, "dots not strictly sorted at %v", dt)
-		}
-		out[i] = dotted[V]{dot: dt, val: v}
-	}
-	return out, nil
+	return dt, err
 }
 
-func (d dec) set(w map[string][]wireDot) (setStore, error) {
-	if len(w) == 0 {
-		return nil, nil
-	}
-	out := make(setStore, len(w))
-	for k, ws := range w {
-		if len(ws) == 0 {
-			return nil, corrupt(d.what, "set element without dots")
+// intern returns b as a string, sharing the context's copy when b names
+// one of its actors (as timestamps' nodes usually do).
+func (d dec) intern(b []byte) string {
+	lo, hi := 0, len(d.cc.actors)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		switch name := d.cc.actors[mid].name; {
+		case name == string(b):
+			return name
+		case name < string(b):
+			lo = mid + 1
+		default:
+			hi = mid
 		}
-		ds, err := decodeFun(d, len(ws), func(i int) (wireDot, unit) { return ws[i], unit{} })
-		if err != nil {
-			return nil, err
-		}
-		out[k] = ds
 	}
-	return out, nil
-}
-
-func (d dec) ctr(w []wireCtr) ([]dotted[pn], error) {
-	return decodeFun(d, len(w), func(i int) (wireDot, pn) { return w[i].Dot, pn{P: w[i].P, N: w[i].N} })
-}
-
-func (d dec) entry(w wireEntry, depth int) (*entry, error) {
-	var e entry
-	var err error
-	if e.reg, err = decodeFun(d, len(w.Reg), func(i int) (wireDot, LWW) {
-		return w.Reg[i].Dot, LWW{TS: w.Reg[i].TS.timestamp(), Value: w.Reg[i].Value}
-	}); err != nil {
-		return nil, err
-	}
-	if e.ctr, err = d.ctr(w.Ctr); err != nil {
-		return nil, err
-	}
-	if e.set, err = d.set(w.Set); err != nil {
-		return nil, err
-	}
-	if e.sub, err = d.mapStore(w.Map, depth+1); err != nil {
-		return nil, err
-	}
-	if e.empty() {
-		return nil, corrupt(d.what, "empty map entry")
-	}
-	return &e, nil
-}
-
-func (d dec) mapStore(w map[string]wireEntry, depth int) (mapStore, error) {
-	if len(w) == 0 {
-		return nil, nil
-	}
-	if depth > MaxMapDepth {
-		return nil, corrupt(d.what, "maps nested deeper than %d", MaxMapDepth)
-	}
-	out := make(mapStore, len(w))
-	for k, we := range w {
-		e, err := d.entry(we, depth)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = e
-	}
-	return out, nil
+	return string(b)
 }
