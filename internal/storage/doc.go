@@ -65,4 +65,13 @@
 // The meta key fixes the partition count and the layout version
 // (FormatVersion) when the store is created; a store can only be reopened
 // with the same partition count.
+//
+// # Testing and measuring
+//
+// Options.InMemory gives a store that never touches the disk, for tests of
+// the code built on it. The bench kit (RawPebbleSyncedWrites,
+// EngineSyncedWrites, the batched and read variants) runs the same load on
+// bare Pebble and through the engine so a benchmark program can print
+// ratios measured in one run; TestBenchKitReport prints them when
+// FIFO_STORAGE_BENCH=1.
 package storage
