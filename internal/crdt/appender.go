@@ -171,7 +171,7 @@ func (a *appender) timestamp(t Timestamp) {
 // only.
 func (a *appender) entry(e *entry) error {
 	n := 0
-	for _, k := range kinds {
+	for k := KindLWW; k <= KindMap; k++ {
 		if e.has(k) {
 			n++
 		}

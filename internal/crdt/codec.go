@@ -35,7 +35,7 @@ var (
 	})
 	valueEnc = mustEnc(func(*cbor.EncOptions) {})
 	valueDec = mustDec(func(o *cbor.DecOptions) {
-		o.DefaultMapType = mapStringAny
+		o.DefaultMapType = reflect.TypeFor[map[string]any]()
 		o.IntDec = cbor.IntDecConvertSignedOrBigInt
 	})
 )
@@ -48,9 +48,6 @@ func EncMode() cbor.EncMode { return valueEnc }
 // EncMode. Maps decode to map[string]any and integers to int64 where they
 // fit. It is immutable and safe to share.
 func DecMode() cbor.DecMode { return valueDec }
-
-// mapStringAny is the Go type that CBOR maps decode to under DecMode.
-var mapStringAny = reflect.TypeFor[map[string]any]()
 
 func mustEnc(adjust func(*cbor.EncOptions)) cbor.EncMode {
 	o := cbor.CoreDetEncOptions()

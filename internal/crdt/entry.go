@@ -35,9 +35,6 @@ func (e *entry) has(k Kind) bool {
 	return false
 }
 
-// kinds lists every slot of an entry.
-var kinds = [...]Kind{KindLWW, KindCounter, KindSet, KindMap}
-
 // slotDots adds every dot in the slot of kind k to c.
 func (e *entry) slotDots(k Kind, c *CausalContext) {
 	switch k {
@@ -70,7 +67,7 @@ func (e *entry) clear(k Kind) {
 
 // dropOthers empties every slot but keep's, adding the dots it drops to c.
 func (e *entry) dropOthers(keep Kind, c *CausalContext) {
-	for _, k := range kinds {
+	for k := KindLWW; k <= KindMap; k++ {
 		if k != keep && e.has(k) {
 			e.slotDots(k, c)
 			e.clear(k)
@@ -80,7 +77,7 @@ func (e *entry) dropOthers(keep Kind, c *CausalContext) {
 
 // dots adds every dot under e to c.
 func (e *entry) dots(c *CausalContext) {
-	for _, k := range kinds {
+	for k := KindLWW; k <= KindMap; k++ {
 		e.slotDots(k, c)
 	}
 }

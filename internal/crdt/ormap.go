@@ -27,6 +27,11 @@ import (
 // actor's whole running total, so that actor's contribution survives
 // entirely while every other actor's observed contribution is reset.
 //
+// A key normally holds one kind of value; updating it with another kind
+// removes what it held. Updates of different kinds made concurrently on two
+// replicas are all kept (dropping one would break associativity): Get then
+// returns one by a fixed precedence and GetKind reads each.
+//
 // The zero value is an empty map. Copies share storage; use Clone.
 type ORMap struct {
 	cc      *CausalContext
@@ -60,7 +65,7 @@ func (m *ORMap) Get(key string) (Value, bool) {
 	if !ok {
 		return Value{}, false
 	}
-	for _, k := range []Kind{KindMap, KindSet, KindCounter, KindLWW} {
+	for k := KindMap; k >= KindLWW; k-- { // kinds in descending precedence
 		if e.has(k) {
 			return m.view(e, k), true
 		}

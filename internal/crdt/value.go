@@ -28,9 +28,10 @@ func (k Kind) String() string {
 }
 
 // Value is a value read from an ORMap: a union in which exactly one member
-// is set. The nested ORSet, PNCounter and ORMap share storage with the map
-// they were read from: read them, but mutate only through the map's Update
-// methods.
+// is set. The nested ORSet, PNCounter and ORMap are views that share
+// storage, and the causal context, with the map they were read from: query
+// them, but change them only through the map's Update methods, and never
+// merge them into other states (they are not standalone states).
 type Value struct {
 	LWW     *LWW
 	Counter *PNCounter

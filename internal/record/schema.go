@@ -23,12 +23,17 @@ const (
 	Counters
 )
 
-var kindNames = map[FieldKind]string{LWW: "lww", Set: "set", Map: "map", Counters: "counters"}
-
 // String returns the kind's name as written in struct tags.
 func (k FieldKind) String() string {
-	if n, ok := kindNames[k]; ok {
-		return n
+	switch k {
+	case LWW:
+		return "lww"
+	case Set:
+		return "set"
+	case Map:
+		return "map"
+	case Counters:
+		return "counters"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -65,8 +70,8 @@ func fieldsOf(t reflect.Type) ([]Field, error) {
 		}
 		name, kindName, _ := strings.Cut(tag, ",")
 		f := Field{Name: name, index: sf.Index}
-		for k, n := range kindNames {
-			if n == kindName {
+		for k := LWW; k <= Counters; k++ {
+			if k.String() == kindName {
 				f.Kind = k
 			}
 		}
@@ -81,12 +86,8 @@ func fieldsOf(t reflect.Type) ([]Field, error) {
 	return out, nil
 }
 
-var (
-	typeAnyMap = reflect.TypeFor[map[string]any]()
-	typeCounts = reflect.TypeFor[map[string]int64]()
-)
-
 func checkGoType(k FieldKind, t reflect.Type) error {
+	typeAnyMap, typeCounts := reflect.TypeFor[map[string]any](), reflect.TypeFor[map[string]int64]()
 	switch {
 	case k == Set && t.Kind() != reflect.Slice:
 		return fmt.Errorf("set field of type %v, want a slice", t)
