@@ -115,14 +115,16 @@ type Entity struct {
 	Upgrades []Upgrade
 	// Fields is the field schema, in the typed view's field order.
 	Fields []Field
-	// byName indexes Fields.
-	byName map[string]Field
 }
 
 // Field returns the schema entry of the named field.
 func (e *Entity) Field(name string) (Field, bool) {
-	f, ok := e.byName[name]
-	return f, ok
+	for _, f := range e.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
 }
 
 // entity builds the Entity of a typed view type V.
@@ -135,12 +137,12 @@ func entity[V any](typ string, version uint32, upgrades ...Upgrade) (*Entity, er
 	if version == 0 || len(upgrades) != int(version)-1 {
 		return nil, fmt.Errorf("record: %s: version %d with %d upgrades", typ, version, len(upgrades))
 	}
-	e := &Entity{Type: typ, Version: version, Upgrades: upgrades, Fields: fields, byName: make(map[string]Field, len(fields))}
+	seen := make(map[string]bool, len(fields))
 	for _, f := range fields {
-		if _, dup := e.byName[f.Name]; dup {
+		if seen[f.Name] {
 			return nil, fmt.Errorf("record: %s: field %q declared twice", typ, f.Name)
 		}
-		e.byName[f.Name] = f
+		seen[f.Name] = true
 	}
-	return e, nil
+	return &Entity{Type: typ, Version: version, Upgrades: upgrades, Fields: fields}, nil
 }

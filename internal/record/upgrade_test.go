@@ -162,3 +162,29 @@ func TestRegistryUpgradeSteps(t *testing.T) {
 		t.Fatal("duplicate entity accepted")
 	}
 }
+
+func TestEntitySchemaChecks(t *testing.T) {
+	type dup struct {
+		A string `record:"a,lww"`
+		B string `record:"a,lww"`
+	}
+	type badKind struct {
+		A string `record:"a,nope"`
+	}
+	type badType struct {
+		A string `record:"a,set"`
+	}
+	if _, err := entity[dup]("x", 1); err == nil {
+		t.Error("duplicate field accepted")
+	}
+	if _, err := entity[badKind]("x", 1); err == nil {
+		t.Error("unknown kind accepted")
+	}
+	if _, err := entity[badType]("x", 1); err == nil {
+		t.Error("a set field that is not a slice accepted")
+	}
+	e, _ := Builtin().Entity(BucketVM)
+	if f, ok := e.Field("creating"); !ok || f.Kind != LWW {
+		t.Fatalf("vm creating: %+v %v", f, ok)
+	}
+}
