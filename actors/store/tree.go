@@ -9,8 +9,8 @@ import (
 // AppName is the store application's name.
 const AppName = "store"
 
-// Tree is the supervision tree of the store: one vnode per partition of db,
-// each restarted on its own (one for one).
+// Tree is the supervision tree of the store: the WAL syncer, then one
+// vnode per partition of db, each restarted on its own (one for one).
 func Tree(db *storage.DB, codec Codec, m *Metrics) supervisors.Supervisor {
 	return supervisors.Supervisor{
 		Name:      "store_sup",
@@ -18,12 +18,17 @@ func Tree(db *storage.DB, codec Codec, m *Metrics) supervisors.Supervisor {
 		Intensity: 10,
 		Period:    10,
 		Children: func() []supervisors.Child {
-			children := make([]supervisors.Child, 0, db.Partitions())
+			wal := newWALQueue(db, m)
+			children := make([]supervisors.Child, 0, db.Partitions()+1)
+			children = append(children, supervisors.ActorChild(runtime.Spec{
+				Name: WALName,
+				New:  func() runtime.Actor { return &walSyncer{q: wal} },
+			}))
 			for p := 0; p < db.Partitions(); p++ {
 				p := p
 				children = append(children, supervisors.ActorChild(runtime.Spec{
 					Name:          VnodeName(p),
-					New:           func() runtime.Actor { return newVnode(p, db, codec, m) },
+					New:           func() runtime.Actor { return newVnode(p, db, codec, m, wal) },
 					MailboxSize:   4096,
 					DirectboxSize: 8192,
 				}))

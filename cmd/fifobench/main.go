@@ -9,19 +9,32 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"text/tabwriter"
 )
 
 func main() {
 	quick := flag.Bool("quick", false, "smaller loads (a smoke run, not a measurement)")
+	only := flag.String("only", "", "run one section: writes, reads or crdt")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
-	if err := run(os.Stdout, *quick); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fifobench:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(os.Stdout, *quick, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "fifobench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, quick bool) error {
+func run(w io.Writer, quick bool, only string) error {
 	dir, err := os.MkdirTemp("", "fifobench")
 	if err != nil {
 		return err
@@ -29,11 +42,21 @@ func run(w io.Writer, quick bool) error {
 	defer os.RemoveAll(dir)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
 	defer tw.Flush()
-	if err := benchWrites(tw, dir, quick); err != nil {
-		return err
+	sections := []struct {
+		name string
+		fn   func() error
+	}{
+		{"writes", func() error { return benchWrites(tw, dir, quick) }},
+		{"reads", func() error { return benchReads(tw, dir, quick) }},
+		{"crdt", func() error { return benchCRDT(tw) }},
 	}
-	if err := benchReads(tw, dir, quick); err != nil {
-		return err
+	for _, s := range sections {
+		if only != "" && only != s.name {
+			continue
+		}
+		if err := s.fn(); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
 	}
-	return benchCRDT(tw)
+	return nil
 }

@@ -179,11 +179,11 @@ func (s *server) HandleInfo(sp *gen.ServerProcess, msg etf.Term) gen.ServerStatu
 		from := From{kind: fromRequest, ref: m.Ref, pid: m.From}
 		reply, err, panicked := p.serve(from, m.Body)
 		if panicked {
-			p.Reply(from, nil, fmt.Errorf("%s: %w", p.label, ErrActorPanic))
+			p.answer(from, nil, fmt.Errorf("%s: %w", p.label, ErrActorPanic))
 			return gen.ServerStatusStopWithReason("panic")
 		}
 		if err != Deferred {
-			p.Reply(from, reply, err)
+			p.answer(from, reply, err)
 		}
 		return gen.ServerStatusOK
 	}

@@ -156,3 +156,34 @@ func TestCallRemoteNodeDies(t *testing.T) {
 		t.Fatal("caller not answered when the callee's node stopped")
 	}
 }
+
+// A detached request is answered from another goroutine, once.
+func TestDetachAnswersFromAnotherGoroutine(t *testing.T) {
+	n := startNode(t)
+	spawnTest(t, n, "det", func() *testActor { return &testActor{} })
+	out := make(chan Replier, 1)
+	res := make(chan any, 1)
+	go func() {
+		v, err := n.Call(context.Background(), "det", detachReq{out: out})
+		if err != nil {
+			res <- err
+			return
+		}
+		res <- v
+	}()
+	r := <-out
+	// The actor keeps serving while the detached request is pending.
+	if v, err := n.Call(context.Background(), "det", echoReq{V: "a"}); err != nil || v.(echoReq).V != "a!" {
+		t.Fatalf("actor blocked by a detached request: %v %v", v, err)
+	}
+	go r("late answer", nil)
+	select {
+	case v := <-res:
+		if v != "late answer" {
+			t.Fatalf("caller got %v", v)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("detached reply never arrived")
+	}
+	r("second answer", nil) // ignored, must not panic
+}

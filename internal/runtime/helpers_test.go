@@ -64,6 +64,8 @@ type (
 	hangReq  struct{ X int } // deferred and never answered
 	countReq struct{ X int }
 	blockMsg struct{ ch chan struct{} }
+	// detachReq hands the request's Replier to the test (local only).
+	detachReq struct{ out chan Replier }
 	seqMsg   struct{ N int }
 )
 
@@ -103,6 +105,9 @@ func (a *testActor) HandleCall(p *Process, from From, req any) (any, error) {
 		return nil, Deferred
 	case countReq:
 		return a.handled, nil
+	case detachReq:
+		r.out <- p.Detach(from)
+		return nil, Deferred
 	}
 	return nil, fmt.Errorf("%w: %T", ErrUnsupported, req)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/ergo-services/ergo/etf"
@@ -160,37 +161,69 @@ func (p *Process) Request(to any, req any, timeout time.Duration) (etf.Ref, erro
 // Reply answers a request received by HandleCall (deferred or not).
 // Replying twice or to an unknown From does nothing.
 func (p *Process) Reply(from From, v any, err error) {
+	if _, ok := p.pending[from.ref]; !ok && from.kind != fromNone {
+		// Not (or no longer) owed by this process: answered already, or
+		// detached.
+		return
+	}
 	delete(p.pending, from.ref)
+	reply(p.sp, p.n, from, v, err)
+}
+
+// answer replies to a request served now (not deferred).
+func (p *Process) answer(from From, v any, err error) { reply(p.sp, p.n, from, v, err) }
+
+// Replier answers one request from any goroutine; calls after the first do
+// nothing.
+type Replier func(v any, err error)
+
+// Detach hands the answer to a deferred request over to other code, which
+// may call the returned Replier from any goroutine (a disk syncer, say).
+// The request no longer belongs to the process: Reply ignores it and a stop
+// does not answer it, so the holder of the Replier must always call it.
+func (p *Process) Detach(from From) Replier {
+	delete(p.pending, from.ref)
+	sp, n := p.sp, p.n
+	var once sync.Once
+	return func(v any, err error) {
+		once.Do(func() { reply(sp, n, from, v, err) })
+	}
+}
+
+// reply sends an answer; it is safe from any goroutine.
+func reply(sp *gen.ServerProcess, n *Node, from From, v any, err error) {
 	switch from.kind {
 	case fromDirect:
 		// The caller may have given up (timeout); ergo then returns an
 		// unknown-reference error, which is fine to ignore.
-		_ = p.sp.Reply(from.ref, v, err)
+		_ = sp.Reply(from.ref, v, err)
 	case fromRequest:
 		code, msg := encodeError(err)
 		if err != nil {
 			v = nil
 		}
-		_ = p.n.send(p.sp, from.pid, Response{Ref: from.ref, Body: v, ErrCode: code, ErrMsg: msg})
+		_ = n.send(sp, from.pid, Response{Ref: from.ref, Body: v, ErrCode: code, ErrMsg: msg})
 	case fromGenCall:
 		if err != nil {
 			v = errorTerm(err)
 		}
-		_ = p.sp.SendReply(from.gen, v)
+		_ = sp.SendReply(from.gen, v)
 	}
 }
 
 // serve runs HandleCall with panic protection and bookkeeping of deferred
-// replies.
-func (p *Process) serve(from From, req any) (reply any, err error, panicked bool) {
-	panicked = p.guard(func() { reply, err = p.actor.HandleCall(p, from, req) })
+// replies: the request is owed while the handler runs and, if it defers,
+// until it is answered or detached.
+func (p *Process) serve(from From, req any) (out any, err error, panicked bool) {
+	p.pending[from.ref] = from
+	panicked = p.guard(func() { out, err = p.actor.HandleCall(p, from, req) })
+	if panicked || err != Deferred {
+		delete(p.pending, from.ref)
+	}
 	if panicked {
 		return nil, nil, true
 	}
-	if err == Deferred {
-		p.pending[from.ref] = from
-	}
-	return reply, err, false
+	return out, err, false
 }
 
 // guard runs f and reports whether it panicked (logged and counted).
@@ -322,3 +355,11 @@ func mapErgoError(err error) error {
 	}
 	return err
 }
+
+// PID identifies a process; it is ergo's pid, named here so actors need not
+// import ergo.
+type PID = etf.Pid
+
+// Ref identifies a request (Process.Request) or a monitor; it is ergo's
+// reference, named here so actors need not import ergo.
+type Ref = etf.Ref
