@@ -66,7 +66,7 @@ type (
 	blockMsg struct{ ch chan struct{} }
 	// detachReq hands the request's Replier to the test (local only).
 	detachReq struct{ out chan Replier }
-	seqMsg   struct{ N int }
+	seqMsg    struct{ N int }
 )
 
 func init() {
