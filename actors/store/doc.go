@@ -5,10 +5,14 @@
 //
 // Contract:
 //
-//   - Writes are group-committed: a vnode collects the writes that reach it
-//     while its previous commit syncs, commits them as one synced batch,
-//     and only then answers each caller. An acknowledged write survives a
-//     crash of the process (SIGKILL) at any later moment.
+//   - Writes are group-committed across the node: a vnode applies each
+//     write at once (in order, visible to reads, not yet synced) and hands
+//     the caller's reply to the node's WAL syncer, which syncs the
+//     write-ahead log once for everything applied before and then answers.
+//     An acknowledged write is on disk: it survives a crash (SIGKILL, or
+//     power loss on a disk that honours fsync) at any later moment. Reads
+//     may see a write whose acknowledgement is still pending (as Pebble's
+//     own synced writes are visible before their fsync returns).
 //   - Records are CRDT states: Apply merges a delta into the stored value
 //     through a Codec (internal/record in production), so applying the same
 //     delta twice, or deltas in any order, converges.
