@@ -27,8 +27,9 @@ build:
 	CGO_ENABLED=0 $(GO) build $(BUILDFLAGS) -o bin/fifo ./cmd/fifo
 	CGO_ENABLED=0 $(GO) build $(BUILDFLAGS) -o bin/chunter ./cmd/chunter
 
+# exec: the node gets Ctrl-C/SIGTERM itself and make reports its exit code.
 run: build
-	./bin/fifo start $(if $(CONFIG),--config $(CONFIG),)
+	exec ./bin/fifo start $(if $(CONFIG),--config $(CONFIG),)
 
 test: lint test-pure test-actors
 

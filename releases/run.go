@@ -87,7 +87,9 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hook
 	rm := runtime.NewMetrics(reg)
 	restoreLogs := runtime.BridgeLogs(log, rm)
 	defer restoreLogs()
-	node, err := runtime.Start(ctx, runtime.Options{
+	// The node must outlive ctx: its cancellation starts our orderly stop
+	// (applications in reverse order), it must not kill every process at once.
+	node, err := runtime.Start(context.WithoutCancel(ctx), runtime.Options{
 		Name:        cfg.Node.Name,
 		Cookie:      cookie,
 		ListenHost:  cfg.Dist.ListenHost,

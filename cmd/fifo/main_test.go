@@ -250,6 +250,12 @@ func TestStartServeStop(t *testing.T) {
 		t.Fatalf("no exit within 10 s of SIGTERM\n%s", stderr.String())
 	}
 	t.Logf("stopped in %v", time.Since(start))
+	// An orderly stop: applications stopped in reverse order, no warnings.
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") {
+			t.Errorf("stop logged a problem: %s", line)
+		}
+	}
 	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 		t.Fatal("http port still open after stop")
 	}
