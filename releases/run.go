@@ -184,9 +184,7 @@ func startApps(ctx context.Context, node *runtime.Node, apps []supervisors.App) 
 
 // shutdown stops the HTTP server, the applications in reverse order and
 // the node, within the configured timeout.
-func shutdown(cfg config.Config, log interface {
-	Warn(string, ...any)
-}, srv *ops.Server, node *runtime.Node, apps []supervisors.App) error {
+func shutdown(cfg config.Config, log *slog.Logger, srv *ops.Server, node *runtime.Node, apps []supervisors.App) error {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown.Timeout)
 	defer cancel()
 	var errs []error

@@ -187,3 +187,24 @@ func TestDetachAnswersFromAnotherGoroutine(t *testing.T) {
 	}
 	r("second answer", nil) // ignored, must not panic
 }
+
+// NameFree probes by registering: a name held by a process is not free, and
+// it is free again once the holder is gone.
+func TestNameFree(t *testing.T) {
+	n := startNode(t)
+	if !n.NameFree("solo") {
+		t.Fatal("unused name reported taken")
+	}
+	p, err := n.Spawn(Spec{Name: "solo", New: func() Actor { return &testActor{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.NameFree("solo") {
+		t.Fatal("held name reported free")
+	}
+	if _, err := n.Call(context.Background(), "solo", echoReq{V: "still"}); err != nil {
+		t.Fatalf("probe disturbed the holder: %v", err)
+	}
+	p.Kill()
+	waitFor(t, "name freed", func() bool { return n.NameFree("solo") })
+}
