@@ -12,9 +12,8 @@ import (
 // keys sorted by their encodings), at a fraction of the cost. A test checks
 // the two agree.
 type appender struct {
-	buf  []byte
-	cc   *CausalContext // numbers dot actors
-	keys []string       // scratch stack for sorting map keys
+	buf []byte
+	cc  *CausalContext // numbers dot actors
 }
 
 // CBOR major types.
@@ -22,6 +21,7 @@ const (
 	majorUint  = 0 << 5
 	majorNeg   = 1 << 5
 	majorBytes = 2 << 5
+	majorText  = 3 << 5
 	majorArray = 4 << 5
 	majorMap   = 5 << 5
 )
@@ -63,17 +63,15 @@ func (a *appender) str(s string) {
 	a.buf = append(a.buf, s...)
 }
 
-// sortedKeys pushes m's keys onto a's scratch stack in the order core
-// deterministic CBOR sorts byte-string keys (by length, then bytewise) and
-// returns them with the stack depth to pop back to when done with them.
-func sortedKeys[V any](a *appender, m map[string]V) (keys []string, pop int) {
-	pop = len(a.keys)
+// sortedKeys appends m's keys to keys (usually an empty slice of a stack
+// array, so that small maps sort without allocating) in the order core
+// deterministic CBOR sorts byte-string keys: by length, then bytewise.
+func sortedKeys[V any](keys []string, m map[string]V) []string {
 	for k := range m {
-		a.keys = append(a.keys, k)
+		keys = append(keys, k)
 	}
-	keys = a.keys[pop:]
 	slices.SortFunc(keys, compareKeys)
-	return keys, pop
+	return keys
 }
 
 func compareKeys(x, y string) int {
@@ -102,7 +100,7 @@ func (a *appender) context() {
 
 func (a *appender) dot(d Dot) error {
 	i, ok := a.cc.find(d.Actor)
-	if !ok || !a.cc.Contains(d) {
+	if !ok || !a.cc.actors[i].has(d.Seq) {
 		return fmt.Errorf("crdt: encode: dot %v outside the causal context", d)
 	}
 	a.head(majorArray, 2)
@@ -123,9 +121,8 @@ func (a *appender) dotSet(s dotSet) error {
 
 func (a *appender) set(s setStore) error {
 	a.head(majorMap, uint64(len(s)))
-	keys, pop := sortedKeys(a, s)
-	defer func() { a.keys = a.keys[:pop] }()
-	for _, k := range keys {
+	var scratch [32]string
+	for _, k := range sortedKeys(scratch[:0], s) {
 		a.str(k)
 		if err := a.dotSet(s[k]); err != nil {
 			return err
@@ -199,9 +196,8 @@ func (a *appender) entry(e *entry) error {
 
 func (a *appender) mapStore(m mapStore) error {
 	a.head(majorMap, uint64(len(m)))
-	keys, pop := sortedKeys(a, m)
-	defer func() { a.keys = a.keys[:pop] }()
-	for _, k := range keys {
+	var scratch [32]string
+	for _, k := range sortedKeys(scratch[:0], m) {
 		a.str(k)
 		if err := a.entry(m[k]); err != nil {
 			return err
@@ -210,13 +206,8 @@ func (a *appender) mapStore(m mapStore) error {
 	return nil
 }
 
-// encodeStore writes [context, store] with body writing the store.
-func encodeStore(cc *CausalContext, body func(a *appender) error) ([]byte, error) {
-	a := appender{buf: make([]byte, 0, 1024), cc: cc, keys: make([]string, 0, 64)}
+// start writes the head of [context, store] and the context.
+func (a *appender) start() {
 	a.head(majorArray, 2)
 	a.context()
-	if err := body(&a); err != nil {
-		return nil, err
-	}
-	return a.buf, nil
 }

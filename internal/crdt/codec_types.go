@@ -25,16 +25,30 @@ func (c *CausalContext) UnmarshalCBOR(data []byte) error {
 	return nil
 }
 
+// encodeSize is the buffer size MarshalCBOR starts with.
+const encodeSize = 1024
+
 // MarshalCBOR encodes s as [context, {element => [dot...]}].
 func (s *ORSet) MarshalCBOR() ([]byte, error) {
-	return encodeStore(s.cc, func(a *appender) error { return a.set(s.elems) })
+	a := appender{buf: make([]byte, 0, encodeSize), cc: s.cc}
+	a.start()
+	if err := a.set(s.elems); err != nil {
+		return nil, err
+	}
+	return a.buf, nil
 }
 
 // UnmarshalCBOR decodes the encoding of MarshalCBOR.
 func (s *ORSet) UnmarshalCBOR(data []byte) error {
-	cc, elems, err := decodeStore("orset", data, func(r *reader, d dec) (setStore, error) {
-		return r.set(d)
-	})
+	var r reader
+	cc, err := r.start("orset", data, false)
+	if err != nil {
+		return err
+	}
+	elems, err := r.set(dec{cc: cc, what: r.what})
+	if err == nil {
+		err = r.end()
+	}
 	if err == nil {
 		*s = ORSet{cc: cc, elems: elems}
 	}
@@ -43,14 +57,25 @@ func (s *ORSet) UnmarshalCBOR(data []byte) error {
 
 // MarshalCBOR encodes c as [context, [[dot, p, n]...]].
 func (c *PNCounter) MarshalCBOR() ([]byte, error) {
-	return encodeStore(c.cc, func(a *appender) error { return a.counter(c.dots) })
+	a := appender{buf: make([]byte, 0, encodeSize), cc: c.cc}
+	a.start()
+	if err := a.counter(c.dots); err != nil {
+		return nil, err
+	}
+	return a.buf, nil
 }
 
 // UnmarshalCBOR decodes the encoding of MarshalCBOR.
 func (c *PNCounter) UnmarshalCBOR(data []byte) error {
-	cc, dots, err := decodeStore("pncounter", data, func(r *reader, d dec) ([]dotted[pn], error) {
-		return r.counter(d)
-	})
+	var r reader
+	cc, err := r.start("pncounter", data, false)
+	if err != nil {
+		return err
+	}
+	dots, err := r.counter(dec{cc: cc, what: r.what})
+	if err == nil {
+		err = r.end()
+	}
 	if err == nil {
 		*c = PNCounter{cc: cc, dots: dots}
 	}
@@ -60,14 +85,42 @@ func (c *PNCounter) UnmarshalCBOR(data []byte) error {
 // MarshalCBOR encodes m as [context, {key => entry}], entries as described
 // in wire.go.
 func (m *ORMap) MarshalCBOR() ([]byte, error) {
-	return encodeStore(m.cc, func(a *appender) error { return a.mapStore(m.entries) })
+	return m.AppendCBOR(make([]byte, 0, encodeSize))
 }
 
-// UnmarshalCBOR decodes the encoding of MarshalCBOR.
-func (m *ORMap) UnmarshalCBOR(data []byte) error {
-	cc, entries, err := decodeStore("ormap", data, func(r *reader, d dec) (mapStore, error) {
-		return r.mapStore(d, 1)
-	})
+// AppendCBOR appends the encoding of MarshalCBOR to dst and returns the
+// extended buffer; on error it returns nil.
+func (m *ORMap) AppendCBOR(dst []byte) ([]byte, error) {
+	a := appender{buf: dst, cc: m.cc}
+	a.start()
+	if err := a.mapStore(m.entries); err != nil {
+		return nil, err
+	}
+	return a.buf, nil
+}
+
+// UnmarshalCBOR decodes the encoding of MarshalCBOR. It accepts any
+// encoding of a valid state that follows the wire form, canonical or not
+// (non-shortest heads, text strings for byte strings, unsorted keys, empty
+// slots); MarshalCBOR of the result is canonical.
+func (m *ORMap) UnmarshalCBOR(data []byte) error { return m.unmarshal(data, false) }
+
+// UnmarshalCBORShared is UnmarshalCBOR without the private copy of data
+// that UnmarshalCBOR makes: register values of m alias data, which must
+// therefore not change while m, or any state m is merged into, is in use.
+// It saves a copy when the decoded state is short-lived.
+func (m *ORMap) UnmarshalCBORShared(data []byte) error { return m.unmarshal(data, true) }
+
+func (m *ORMap) unmarshal(data []byte, shared bool) error {
+	var r reader
+	cc, err := r.start("ormap", data, shared)
+	if err != nil {
+		return err
+	}
+	entries, err := r.mapStore(dec{cc: cc, what: r.what}, 1)
+	if err == nil {
+		err = r.end()
+	}
 	if err == nil {
 		*m = ORMap{cc: cc, entries: entries}
 	}

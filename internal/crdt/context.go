@@ -36,11 +36,15 @@ func (c *CausalContext) Contains(d Dot) bool {
 	if !ok {
 		return false
 	}
-	a := &c.actors[i]
-	if d.Seq <= a.max {
-		return d.Seq > 0
+	return c.actors[i].has(d.Seq)
+}
+
+// has reports whether the actor's dot with sequence number seq is seen.
+func (a *ctxActor) has(seq uint64) bool {
+	if seq <= a.max {
+		return seq > 0
 	}
-	_, ok = slices.BinarySearch(a.cloud, d.Seq)
+	_, ok := slices.BinarySearch(a.cloud, seq)
 	return ok
 }
 

@@ -7,14 +7,55 @@ import (
 )
 
 // reader decodes the wire form described in wire.go straight into stores,
-// without intermediate wire structs. It runs only on input that the
-// structure decoding mode has found well formed and within its limits
-// (nesting depth, array and map sizes, no trailing bytes), and still checks
-// every length against the bytes left. It accepts definite lengths only, and
-// byte or UTF-8 text strings wherever a string is expected.
+// without intermediate wire structs. It is a strict recursive-descent
+// parser: it accepts definite lengths only, and byte or UTF-8 text strings
+// wherever a string is expected; it checks every length against the bytes
+// left and applies the structure decoding mode's limits itself (item counts
+// here, nesting through MaxMapDepth: an accepted ORMap nests at most
+// 2*MaxMapDepth+4 CBOR levels), so it accepts exactly what that mode finds
+// well formed and the wire structs accept.
+//
+// To keep allocations few, keys and names are substrings of one string copy
+// of the input, and the dot-sorted slices of stores are carved,
+// capacity-capped, out of a few shared slabs (stores never modify their
+// slices in place, see store.go).
 type reader struct {
-	b    []byte
+	b    []byte // input not read yet
+	n    int    // length of the whole input
+	text string // the whole input as a string
 	what string
+
+	regs []dotted[LWW] // spare slab slots
+	ctrs []dotted[pn]
+	dots []dotted[unit]
+	left int // entries left to read in the map store being read
+}
+
+// start checks data's size, sets r up to read it and reads the
+// [context, store] header up to the store. Unless shared, the reader reads
+// from a private copy of data, so that the caller may reuse its buffer
+// (register values alias what the reader reads).
+func (r *reader) start(what string, data []byte, shared bool) (*CausalContext, error) {
+	if len(data) > MaxEncodedSize {
+		return nil, corrupt(what, "%d bytes exceeds %d", len(data), MaxEncodedSize)
+	}
+	b := data
+	if !shared {
+		b = bytes.Clone(data)
+	}
+	*r = reader{b: b, n: len(b), text: string(data), what: what}
+	if err := r.tuple(what, 2); err != nil {
+		return nil, err
+	}
+	return r.context()
+}
+
+// end checks that the whole input was read.
+func (r *reader) end() error {
+	if len(r.b) != 0 {
+		return corrupt(r.what, "%d trailing bytes", len(r.b))
+	}
+	return nil
 }
 
 func (r *reader) fail(format string, args ...any) error { return corrupt(r.what, format, args...) }
@@ -63,6 +104,9 @@ func (r *reader) count(major byte, name string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if n > maxItems {
+		return 0, r.fail("%s: %d elements exceed %d", name, n, maxItems)
+	}
 	if n > uint64(len(r.b)) {
 		return 0, r.fail("%s: %d elements in %d bytes", name, n, len(r.b))
 	}
@@ -104,7 +148,7 @@ func (r *reader) raw(name string, text bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m != majorBytes && (!text || m != 3<<5) {
+	if m != majorBytes && (!text || m != majorText) {
 		return nil, r.fail("%s: unexpected major type %d", name, m>>5)
 	}
 	if n > uint64(len(r.b)) {
@@ -118,9 +162,14 @@ func (r *reader) raw(name string, text bool) ([]byte, error) {
 	return s, nil
 }
 
+// str reads a byte or text string and returns it as a substring of r.text.
 func (r *reader) str(name string) (string, error) {
 	b, err := r.raw(name, true)
-	return string(b), err
+	if err != nil {
+		return "", err
+	}
+	end := r.n - len(r.b)
+	return r.text[end-len(b) : end], nil
 }
 
 // context reads a causal context and checks that it is canonical.
@@ -129,29 +178,39 @@ func (r *reader) context() (*CausalContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := make([]wireCtxActor, n)
-	for i := range w {
+	c := &CausalContext{actors: make([]ctxActor, n)}
+	for i := range c.actors {
+		a := &c.actors[i]
 		if err := r.tuple("context actor", 3); err != nil {
 			return nil, err
 		}
-		if w[i].Actor, err = r.str("actor"); err != nil {
+		if a.name, err = r.str("actor"); err != nil {
 			return nil, err
 		}
-		if w[i].Max, err = r.uint("max"); err != nil {
+		if a.max, err = r.uint("max"); err != nil {
 			return nil, err
 		}
 		m, err := r.array("cloud")
 		if err != nil {
 			return nil, err
 		}
-		w[i].Cloud = make([]uint64, m)
-		for j := range w[i].Cloud {
-			if w[i].Cloud[j], err = r.uint("cloud seq"); err != nil {
+		if m > 0 {
+			a.cloud = make([]uint64, m)
+		}
+		for j := range a.cloud {
+			if a.cloud[j], err = r.uint("cloud seq"); err != nil {
 				return nil, err
 			}
 		}
+		var prev *ctxActor
+		if i > 0 {
+			prev = &c.actors[i-1]
+		}
+		if err := checkCtxActor(r.what, prev, a); err != nil {
+			return nil, err
+		}
 	}
-	return contextFromWire(r.what, w)
+	return c, nil
 }
 
 func (r *reader) dot() (wireDot, error) {
@@ -166,15 +225,36 @@ func (r *reader) dot() (wireDot, error) {
 	return w, err
 }
 
-// readFun reads a dot-sorted store: an array of n-element tuples whose
-// first element is a dot and the rest read by val, or, when n is 0, an array
-// of bare dots.
-func readFun[V lattice[V]](r *reader, d dec, name string, n int, val func() (V, error)) ([]dotted[V], error) {
+// carve returns m slots cut, capacity-capped, from the slab *spare, first
+// replacing the slab with a new one of max(m, size) slots if it is short.
+func carve[T any](spare *[]T, m, size int) []T {
+	if len(*spare) < m {
+		*spare = make([]T, max(m, size))
+	}
+	s := (*spare)[:m:m]
+	*spare = (*spare)[m:]
+	return s
+}
+
+// slabSize sizes a new slab of registers or counters: as the entries of a
+// map mostly hold one write each, about one slot per entry left in the map
+// being read, with a quarter more for the writes of nested maps (a map
+// entry holds as many as its own map has entries), at most limit.
+func (r *reader) slabSize(limit int) int { return min(r.left+r.left/4+2, limit) }
+
+// readFun reads a dot-sorted store into slots carved from spare (a new slab
+// has at least size slots): an array of
+// n-element tuples whose first element is a dot and the rest read by val,
+// or, when n is 0, an array of bare dots. Dots are checked against the root
+// context and for order; as the context's actors are sorted, comparing
+// dots is comparing their actor indexes, then their sequence numbers.
+func readFun[V lattice[V]](r *reader, d dec, spare *[]dotted[V], size int, name string, n int, val func() (V, error)) ([]dotted[V], error) {
 	m, err := r.array(name)
 	if err != nil || m == 0 {
 		return nil, err
 	}
-	out := make([]dotted[V], m)
+	out := carve(spare, m, size)
+	var prev wireDot
 	for i := range out {
 		if n > 0 {
 			if err := r.tuple(name, n); err != nil {
@@ -185,9 +265,13 @@ func readFun[V lattice[V]](r *reader, d dec, name string, n int, val func() (V, 
 		if err != nil {
 			return nil, err
 		}
-		if out[i].dot, err = nextDot(d, w, out[:i]); err != nil {
+		if out[i].dot, err = d.dot(w); err != nil {
 			return nil, err
 		}
+		if i > 0 && (w.A < prev.A || w.A == prev.A && w.S <= prev.S) {
+			return nil, corrupt(d.what, "dots not strictly sorted at %v", out[i].dot)
+		}
+		prev = w
 		if out[i].val, err = val(); err != nil {
 			return nil, err
 		}
@@ -196,26 +280,33 @@ func readFun[V lattice[V]](r *reader, d dec, name string, n int, val func() (V, 
 }
 
 // dotSet reads an array of dots.
-func (r *reader) dotSet(d dec) (dotSet, error) {
-	return readFun(r, d, "dots", 0, func() (unit, error) { return unit{}, nil })
+func (r *reader) dotSet(d dec, size int) (dotSet, error) {
+	return readFun(r, d, &r.dots, size, "dots", 0, func() (unit, error) { return unit{}, nil })
 }
 
-// readMap reads a map of string keys, rejecting duplicates.
-func readMap[V any](r *reader, name string, val func() (V, error)) (map[string]V, error) {
+// readMap reads a map of string keys, rejecting duplicates; val reads the
+// i-th of n values.
+func readMap[V any](r *reader, name, keyName string, val func(i, n int) (V, error)) (map[string]V, error) {
 	n, err := r.mapLen(name)
 	if err != nil || n == 0 {
 		return nil, err
 	}
 	out := make(map[string]V, n)
-	for range n {
-		k, err := r.str(name + " key")
+	var prev string
+	sorted := true // keys so far in encoding order, hence distinct
+	for i := range n {
+		k, err := r.str(keyName)
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := out[k]; dup {
+		if sorted && (i == 0 || compareKeys(prev, k) < 0) {
+			prev = k
+		} else if _, dup := out[k]; dup {
 			return nil, r.fail("%s: duplicate key %q", name, k)
+		} else {
+			sorted = false
 		}
-		if out[k], err = val(); err != nil {
+		if out[k], err = val(i, n); err != nil {
 			return nil, err
 		}
 	}
@@ -223,8 +314,8 @@ func readMap[V any](r *reader, name string, val func() (V, error)) (map[string]V
 }
 
 func (r *reader) set(d dec) (setStore, error) {
-	s, err := readMap(r, "set", func() (dotSet, error) {
-		ds, err := r.dotSet(d)
+	s, err := readMap(r, "set", "set key", func(i, n int) (dotSet, error) {
+		ds, err := r.dotSet(d, n-i) // elements mostly have one dot
 		if err == nil && len(ds) == 0 {
 			err = r.fail("set element without dots")
 		}
@@ -234,7 +325,7 @@ func (r *reader) set(d dec) (setStore, error) {
 }
 
 func (r *reader) counter(d dec) ([]dotted[pn], error) {
-	return readFun(r, d, "counter", 3, func() (pn, error) {
+	return readFun(r, d, &r.ctrs, r.slabSize(64), "counter", 3, func() (pn, error) {
 		p, err := r.uint("p")
 		if err != nil {
 			return pn{}, err
@@ -245,7 +336,7 @@ func (r *reader) counter(d dec) ([]dotted[pn], error) {
 }
 
 func (r *reader) register(d dec) ([]dotted[LWW], error) {
-	return readFun(r, d, "register", 3, func() (LWW, error) {
+	return readFun(r, d, &r.regs, r.slabSize(256), "register", 3, func() (LWW, error) {
 		var l LWW
 		err := r.tuple("timestamp", 3)
 		if err == nil {
@@ -259,11 +350,9 @@ func (r *reader) register(d dec) ([]dotted[LWW], error) {
 			err = r.fail("logical %d overflows uint32", logical)
 		}
 		l.TS.Logical = uint32(logical)
-		var node []byte
 		if err == nil {
-			node, err = r.raw("node", true)
+			l.TS.Node, err = r.str("node")
 		}
-		l.TS.Node = d.intern(node)
 		if err == nil {
 			l.Value, err = r.raw("value", false)
 		}
@@ -271,24 +360,23 @@ func (r *reader) register(d dec) ([]dotted[LWW], error) {
 	})
 }
 
-// entry reads {1: register, 2: counter, 3: set, 4: map}.
-func (r *reader) entry(d dec, depth int) (*entry, error) {
+// entry reads {1: register, 2: counter, 3: set, 4: map} into e.
+func (r *reader) entry(d dec, depth int, e *entry) error {
 	n, err := r.mapLen("entry")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var e entry
 	seen := 0
 	for range n {
 		k, err := r.uint("entry key")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if k < 1 || k > 4 {
-			return nil, r.fail("unknown entry kind %d", k)
+			return r.fail("unknown entry kind %d", k)
 		}
 		if seen&(1<<k) != 0 {
-			return nil, r.fail("entry kind %d twice", k)
+			return r.fail("entry kind %d twice", k)
 		}
 		seen |= 1 << k
 		switch k {
@@ -302,48 +390,28 @@ func (r *reader) entry(d dec, depth int) (*entry, error) {
 			e.sub, err = r.mapStore(d, depth+1)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if e.empty() {
-		return nil, r.fail("empty map entry")
+		return r.fail("empty map entry")
 	}
-	return &e, nil
+	return nil
 }
 
+// mapStore reads a map store, its entries in one slab.
 func (r *reader) mapStore(d dec, depth int) (mapStore, error) {
 	if depth > MaxMapDepth {
 		return nil, r.fail("maps nested deeper than %d", MaxMapDepth)
 	}
-	m, err := readMap(r, "map", func() (*entry, error) { return r.entry(d, depth) })
+	var slab []entry
+	m, err := readMap(r, "map", "map key", func(i, n int) (*entry, error) {
+		if i == 0 {
+			slab = make([]entry, n)
+		}
+		r.left = n - i
+		e := &slab[i]
+		return e, r.entry(d, depth, e)
+	})
 	return mapStore(m), err
-}
-
-// decodeStore reads [context, store] with body reading the store.
-func decodeStore[S any](what string, data []byte, body func(r *reader, d dec) (S, error)) (*CausalContext, S, error) {
-	var zero S
-	if len(data) > MaxEncodedSize {
-		return nil, zero, corrupt(what, "%d bytes exceeds %d", len(data), MaxEncodedSize)
-	}
-	if err := structDec.Wellformed(data); err != nil {
-		return nil, zero, corrupt(what, "%v", err)
-	}
-	// Register values alias the input: read from a private copy, so that the
-	// caller may reuse its buffer.
-	r := &reader{b: bytes.Clone(data), what: what}
-	if err := r.tuple(what, 2); err != nil {
-		return nil, zero, err
-	}
-	cc, err := r.context()
-	if err != nil {
-		return nil, zero, err
-	}
-	s, err := body(r, dec{cc: cc, what: what})
-	if err != nil {
-		return nil, zero, err
-	}
-	if len(r.b) != 0 {
-		return nil, zero, corrupt(what, "%d trailing bytes", len(r.b))
-	}
-	return cc, s, nil
 }

@@ -27,22 +27,35 @@ type wireCtxActor struct {
 func contextFromWire(what string, w []wireCtxActor) (*CausalContext, error) {
 	c := &CausalContext{actors: make([]ctxActor, len(w))}
 	for i, a := range w {
-		if i > 0 && strings.Compare(w[i-1].Actor, a.Actor) >= 0 {
-			return nil, corrupt(what, "context actors not strictly sorted at %q", a.Actor)
-		}
-		if a.Max == 0 && len(a.Cloud) == 0 {
-			return nil, corrupt(what, "context actor %q has no dot", a.Actor)
-		}
-		prev := a.Max + 1
-		for _, s := range a.Cloud {
-			if s <= prev {
-				return nil, corrupt(what, "context actor %q: cloud seq %d not above %d", a.Actor, s, prev)
-			}
-			prev = s
-		}
 		c.actors[i] = ctxActor{name: a.Actor, max: a.Max, cloud: a.Cloud}
+		var prev *ctxActor
+		if i > 0 {
+			prev = &c.actors[i-1]
+		}
+		if err := checkCtxActor(what, prev, &c.actors[i]); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
+}
+
+// checkCtxActor checks an actor entry of a decoded context, and its order
+// after the entry before it (nil for the first).
+func checkCtxActor(what string, prev, a *ctxActor) error {
+	if prev != nil && strings.Compare(prev.name, a.name) >= 0 {
+		return corrupt(what, "context actors not strictly sorted at %q", a.name)
+	}
+	if a.max == 0 && len(a.cloud) == 0 {
+		return corrupt(what, "context actor %q has no dot", a.name)
+	}
+	p := a.max + 1
+	for _, s := range a.cloud {
+		if s <= p {
+			return corrupt(what, "context actor %q: cloud seq %d not above %d", a.name, s, p)
+		}
+		p = s
+	}
+	return nil
 }
 
 // dec converts wire stores back, checking every invariant against the
@@ -56,8 +69,9 @@ func (d dec) dot(w wireDot) (Dot, error) {
 	if w.A >= uint64(len(d.cc.actors)) {
 		return Dot{}, corrupt(d.what, "dot actor index %d out of range", w.A)
 	}
-	dt := Dot{Actor: d.cc.actors[w.A].name, Seq: w.S}
-	if !d.cc.Contains(dt) {
+	a := &d.cc.actors[w.A]
+	dt := Dot{Actor: a.name, Seq: w.S}
+	if !a.has(w.S) {
 		return Dot{}, corrupt(d.what, "dot %v outside the causal context", dt)
 	}
 	return dt, nil
@@ -70,22 +84,4 @@ func nextDot[V lattice[V]](d dec, w wireDot, prev []dotted[V]) (Dot, error) {
 		err = corrupt(d.what, "dots not strictly sorted at %v", dt)
 	}
 	return dt, err
-}
-
-// intern returns b as a string, sharing the context's copy when b names
-// one of its actors (as timestamps' nodes usually do).
-func (d dec) intern(b []byte) string {
-	lo, hi := 0, len(d.cc.actors)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		switch name := d.cc.actors[mid].name; {
-		case name == string(b):
-			return name
-		case name < string(b):
-			lo = mid + 1
-		default:
-			hi = mid
-		}
-	}
-	return string(b)
 }
