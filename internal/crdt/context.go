@@ -156,6 +156,36 @@ func (a ctxActor) clone() ctxActor {
 	return a
 }
 
+// Includes reports whether c holds every dot of o.
+func (c *CausalContext) Includes(o *CausalContext) bool {
+	if o == nil {
+		return true
+	}
+	for _, b := range o.actors {
+		var a *ctxActor
+		if c != nil {
+			if i, ok := c.find(b.name); ok {
+				a = &c.actors[i]
+			}
+		}
+		switch {
+		case a == nil:
+			if b.max > 0 || len(b.cloud) > 0 {
+				return false
+			}
+			continue
+		case a.max < b.max:
+			return false // a lacks a.max+1 ≤ b.max
+		}
+		for _, s := range b.cloud {
+			if !a.has(s) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Clone returns a deep copy of c.
 func (c *CausalContext) Clone() *CausalContext {
 	out := &CausalContext{}

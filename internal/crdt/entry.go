@@ -113,6 +113,21 @@ func joinMap(dst, src mapStore, cd, cs *CausalContext) mapStore {
 		})
 }
 
+// absorbsMap reports whether joinMap(dst, src, cd, cs) would leave dst
+// unchanged.
+func absorbsMap(dst, src mapStore, cd, cs *CausalContext) bool {
+	return absorbsKeyed(dst, src, func(d, s *entry) bool {
+		if d == nil {
+			d = &entry{}
+		}
+		if s == nil {
+			s = &entry{}
+		}
+		return absorbsFun(d.reg, s.reg, cd, cs) && absorbsSet(d.set, s.set, cd, cs) &&
+			absorbsFun(d.ctr, s.ctr, cd, cs) && absorbsMap(d.sub, s.sub, cd, cs)
+	})
+}
+
 // filterEntry drops from e every dot that c has seen.
 func filterEntry(e *entry, c *CausalContext) {
 	e.reg = filterFun(e.reg, c)

@@ -226,6 +226,13 @@ func (m *ORMap) Merge(o *ORMap) {
 	m.cc.Merge(o.cc)
 }
 
+// Absorbs reports whether merging o into m would leave m unchanged: m has
+// seen every dot o has seen, holds every write o holds, and o removes
+// nothing m holds. It changes neither map and allocates nothing.
+func (m *ORMap) Absorbs(o *ORMap) bool {
+	return m.cc.Includes(o.cc) && absorbsMap(m.entries, o.entries, m.cc, o.cc)
+}
+
 // Clone returns a deep copy of m.
 func (m *ORMap) Clone() *ORMap {
 	return &ORMap{cc: m.cc.Clone(), entries: cloneMap(m.entries)}

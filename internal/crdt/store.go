@@ -72,6 +72,66 @@ func joinFun[V lattice[V]](a, b []dotted[V], ca, cb *CausalContext) []dotted[V] 
 	return out
 }
 
+// absorbsFun reports whether joinFun(a, b, ca, cb) would return a store
+// equal to a: every dot only a holds is unseen by cb, every dot only b
+// holds is seen by ca, and joining the values of shared dots changes none.
+func absorbsFun[V lattice[V]](a, b []dotted[V], ca, cb *CausalContext) bool {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i].dot.Compare(b[j].dot) < 0):
+			if cb.Contains(a[i].dot) {
+				return false // removed by b
+			}
+			i++
+		case i == len(a) || b[j].dot.Compare(a[i].dot) < 0:
+			if !ca.Contains(b[j].dot) {
+				return false // new to a
+			}
+			j++
+		default:
+			if !a[i].val.join(b[j].val).eq(a[i].val) {
+				return false
+			}
+			i++
+			j++
+		}
+	}
+	return true
+}
+
+// absorbsKeyed reports whether joinKeyed(dst, src, ...) would leave dst
+// unchanged, absorbs(d, s) reporting it for one key (d is the zero V where
+// dst lacks the key).
+func absorbsKeyed[V any](dst, src map[string]V, absorbs func(d, s V) bool) bool {
+	shared := 0
+	var zero V
+	for k, sv := range src {
+		dv, ok := dst[k]
+		if ok {
+			shared++
+		}
+		if !absorbs(dv, sv) {
+			return false
+		}
+	}
+	if shared == len(dst) {
+		return true
+	}
+	for k, dv := range dst {
+		if _, done := src[k]; !done && !absorbs(dv, zero) {
+			return false
+		}
+	}
+	return true
+}
+
+// absorbsSet reports whether joinSet(dst, src, cd, cs) would leave dst
+// unchanged.
+func absorbsSet(dst, src setStore, cd, cs *CausalContext) bool {
+	return absorbsKeyed(dst, src, func(d, s dotSet) bool { return absorbsFun(d, s, cd, cs) })
+}
+
 // filterFun returns the entries of a whose dots c has not seen: the join of
 // a with an empty store under context c.
 func filterFun[V lattice[V]](a []dotted[V], c *CausalContext) []dotted[V] {
