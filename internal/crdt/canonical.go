@@ -30,7 +30,7 @@ func IsCanonicalORMap(data []byte) bool {
 	if s.actors, s.seqs, ok = s.context(actors[:0], seqs[:0]); !ok {
 		return false
 	}
-	return s.mapStore(1, true) && len(s.b) == 0
+	return s.mapStore(1, true) && s.i == len(s.b)
 }
 
 // scanner checks that its input is a canonical encoding (see
@@ -38,7 +38,8 @@ func IsCanonicalORMap(data []byte) bool {
 // canonical and valid; after a false result the scanner's state is
 // meaningless.
 type scanner struct {
-	b      []byte      // input not read yet
+	b      []byte      // input
+	i      int         // offset of the next item (an int: no write barrier)
 	actors []scanActor // the context read so far
 	seqs   []uint64    // the dot clouds of actors, one after the other
 }
@@ -52,26 +53,32 @@ type scanActor struct {
 
 // head reads an item head of the given major type in its shortest form.
 func (s *scanner) head(major byte) (uint64, bool) {
-	if len(s.b) == 0 || s.b[0]&0xe0 != major {
+	if i := s.i; i < len(s.b) && s.b[i]-major < 24 { // value in the initial byte
+		s.i++
+		return uint64(s.b[i] - major), true
+	}
+	return s.longHead(major)
+}
+
+// longHead is head for arguments that follow the initial byte.
+func (s *scanner) longHead(major byte) (uint64, bool) {
+	b := s.b[s.i:]
+	if len(b) == 0 || b[0]&0xe0 != major {
 		return 0, false
 	}
-	ai := s.b[0] & 0x1f
-	if ai < 24 {
-		s.b = s.b[1:]
-		return uint64(ai), true
-	}
-	if ai > 27 {
-		return 0, false
+	ai := b[0] & 0x1f
+	if ai < 24 || ai > 27 {
+		return 0, false // ai < 24 was head's case
 	}
 	n := 1 << (ai - 24)
-	if len(s.b) <= n {
+	if len(b) <= n {
 		return 0, false
 	}
 	var arg uint64
-	for _, c := range s.b[1 : 1+n] {
+	for _, c := range b[1 : 1+n] {
 		arg = arg<<8 | uint64(c)
 	}
-	s.b = s.b[1+n:]
+	s.i += 1 + n
 	// The shortest form of arg uses the width used: 24 and up take one
 	// byte, 2^8 and up two, 2^16 and up four, 2^32 and up eight.
 	var least uint64 = 24
@@ -85,7 +92,7 @@ func (s *scanner) head(major byte) (uint64, bool) {
 // decoder accepts.
 func (s *scanner) count(major byte) (int, bool) {
 	n, ok := s.head(major)
-	if !ok || n > maxItems || n > uint64(len(s.b)) {
+	if !ok || n > maxItems || n > uint64(len(s.b)-s.i) {
 		return 0, false
 	}
 	return int(n), true
@@ -102,20 +109,20 @@ func (s *scanner) uint() (uint64, bool) { return s.head(majorUint) }
 // bytes reads a byte string.
 func (s *scanner) bytes() ([]byte, bool) {
 	n, ok := s.head(majorBytes)
-	if !ok || n > uint64(len(s.b)) {
+	if !ok || n > uint64(len(s.b)-s.i) {
 		return nil, false
 	}
-	b := s.b[:n]
-	s.b = s.b[n:]
+	b := s.b[s.i : s.i+int(n)]
+	s.i += int(n)
 	return b, true
 }
 
 // int reads an integer that fits an int64.
 func (s *scanner) int() bool {
-	if len(s.b) == 0 {
+	if s.i == len(s.b) {
 		return false
 	}
-	major := s.b[0] & 0xe0
+	major := s.b[s.i] & 0xe0
 	if major != majorUint && major != majorNeg {
 		return false
 	}

@@ -20,9 +20,9 @@ import (
 // capacity-capped, out of a few shared slabs (stores never modify their
 // slices in place, see store.go).
 type reader struct {
-	b    []byte // input not read yet
-	n    int    // length of the whole input
-	text string // the whole input as a string
+	b    []byte // the input
+	i    int    // offset of the next item (an int, so moving on is no pointer write)
+	text string // the input as a string
 	what string
 
 	regs []dotted[LWW] // spare slab slots
@@ -43,7 +43,7 @@ func (r *reader) start(what string, data []byte, shared bool) (*CausalContext, e
 	if !shared {
 		b = bytes.Clone(data)
 	}
-	*r = reader{b: b, n: len(b), text: string(data), what: what}
+	*r = reader{b: b, text: string(data), what: what}
 	if err := r.tuple(what, 2); err != nil {
 		return nil, err
 	}
@@ -52,34 +52,37 @@ func (r *reader) start(what string, data []byte, shared bool) (*CausalContext, e
 
 // end checks that the whole input was read.
 func (r *reader) end() error {
-	if len(r.b) != 0 {
-		return corrupt(r.what, "%d trailing bytes", len(r.b))
+	if n := r.rest(); n != 0 {
+		return corrupt(r.what, "%d trailing bytes", n)
 	}
 	return nil
 }
+
+// rest returns the number of bytes left to read.
+func (r *reader) rest() int { return len(r.b) - r.i }
 
 func (r *reader) fail(format string, args ...any) error { return corrupt(r.what, format, args...) }
 
 // head reads an item head and returns its major type and argument.
 func (r *reader) head() (major byte, arg uint64, err error) {
-	if len(r.b) == 0 {
+	if r.i == len(r.b) {
 		return 0, 0, r.fail("unexpected end of input")
 	}
-	ib := r.b[0]
+	ib := r.b[r.i]
 	major, ai := ib&0xe0, ib&0x1f
-	r.b = r.b[1:]
+	r.i++
 	switch {
 	case ai < 24:
 		return major, uint64(ai), nil
 	case ai <= 27:
 		n := 1 << (ai - 24)
-		if len(r.b) < n {
+		if r.rest() < n {
 			return 0, 0, r.fail("unexpected end of input")
 		}
-		for _, c := range r.b[:n] {
+		for _, c := range r.b[r.i : r.i+n] {
 			arg = arg<<8 | uint64(c)
 		}
-		r.b = r.b[n:]
+		r.i += n
 		return major, arg, nil
 	}
 	return 0, 0, r.fail("indefinite length or reserved item head 0x%02x", ib)
@@ -107,8 +110,8 @@ func (r *reader) count(major byte, name string) (int, error) {
 	if n > maxItems {
 		return 0, r.fail("%s: %d elements exceed %d", name, n, maxItems)
 	}
-	if n > uint64(len(r.b)) {
-		return 0, r.fail("%s: %d elements in %d bytes", name, n, len(r.b))
+	if n > uint64(r.rest()) {
+		return 0, r.fail("%s: %d elements in %d bytes", name, n, r.rest())
 	}
 	return int(n), nil
 }
@@ -151,11 +154,12 @@ func (r *reader) raw(name string, text bool) ([]byte, error) {
 	if m != majorBytes && (!text || m != majorText) {
 		return nil, r.fail("%s: unexpected major type %d", name, m>>5)
 	}
-	if n > uint64(len(r.b)) {
+	if n > uint64(r.rest()) {
 		return nil, r.fail("%s: %d bytes past the end", name, n)
 	}
-	s := r.b[:n:n]
-	r.b = r.b[n:]
+	i, j := r.i, r.i+int(n)
+	s := r.b[i:j:j]
+	r.i = j
 	if m != majorBytes && !utf8.Valid(s) {
 		return nil, r.fail("%s: invalid UTF-8", name)
 	}
@@ -168,8 +172,7 @@ func (r *reader) str(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	end := r.n - len(r.b)
-	return r.text[end-len(b) : end], nil
+	return r.text[r.i-len(b) : r.i], nil
 }
 
 // context reads a causal context and checks that it is canonical.
