@@ -21,6 +21,11 @@
 //     upgrading commutes with merging.
 //   - Checked: bytes that do not decode are ErrCorrupt (quarantine them); a
 //     field that decodes but has the wrong type for a view is ErrFieldType.
+//     Check is a cheaper test for reads that builds no state: it passes
+//     every record Unmarshal accepts, but not only those.
+//   - Cheap on the write path: MergeBytes returns what decoding, merging
+//     and re-encoding would, but skips that work when the result is one of
+//     its inputs (a canonical new record, a delta the record absorbs).
 //
 // # Fields
 //

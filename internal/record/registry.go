@@ -1,7 +1,10 @@
 package record
 
 import (
+	"bytes"
 	"fmt"
+
+	"github.com/fifogo/fifo/internal/crdt"
 )
 
 // Registry maps entity types to their schema. It is immutable once built
@@ -49,8 +52,11 @@ func (g *Registry) Upgrade(r *Record) error {
 }
 
 // Load decodes a record and upgrades it to the current schema.
-func (g *Registry) Load(data []byte) (*Record, error) {
-	r, err := Unmarshal(data)
+func (g *Registry) Load(data []byte) (*Record, error) { return g.load(data, false) }
+
+// load is Load; when shared, the record may alias data (see unmarshal).
+func (g *Registry) load(data []byte, shared bool) (*Record, error) {
+	r, err := unmarshal(data, shared)
 	if err != nil {
 		return nil, err
 	}
@@ -82,24 +88,54 @@ func (g *Registry) Merge(a, b *Record) (*Record, error) {
 
 // MergeBytes merges the encoded delta (or whole record) into the encoded
 // record old and returns the encoded result; old may be nil when the record
-// is absent. This is the store's write path: old ⊔ delta, upgraded.
+// is absent. This is the store's write path: old ⊔ delta, upgraded. The
+// result never shares memory with old or delta.
+//
+// It returns exactly Marshal of the merge of Load(old) and Load(delta), and
+// fails exactly when they do, but avoids the work whose result it can
+// predict: a delta that is already a canonical record needing no upgrade is
+// the result when old is nil or equal to it (merging is idempotent), and so
+// is old, when canonical and current, if it absorbs the delta.
 func (g *Registry) MergeBytes(old, delta []byte) ([]byte, error) {
-	d, err := g.Load(delta)
+	if (old == nil || bytes.Equal(old, delta)) && g.canonical(delta) {
+		return bytes.Clone(delta), nil
+	}
+	// The decoded records live only until the result is encoded, so they
+	// may alias the inputs.
+	d, err := g.load(delta, true)
 	if err != nil {
 		return nil, err
 	}
+	size := len(delta)
 	if old != nil {
-		o, err := g.Load(old)
+		o, err := g.load(old, true)
 		if err != nil {
 			return nil, err
 		}
 		if o.Type != d.Type {
 			return nil, fmt.Errorf("record: merge %q with %q: %w", o.Type, d.Type, ErrType)
 		}
+		if d.Schema <= o.Schema && o.Fields.Absorbs(d.Fields) && g.canonical(old) {
+			return bytes.Clone(old), nil
+		}
 		o.mergeFields(d)
-		d = o
+		d, size = o, size+len(old)
 	}
-	return Marshal(d)
+	return appendRecord(make([]byte, 0, size+64), d)
+}
+
+// canonical reports whether data is a record exactly as Marshal encodes it
+// and at a schema version g.Load does not upgrade, so that g.Load accepts
+// data and Marshal of the loaded record is data again.
+func (g *Registry) canonical(data []byte) bool {
+	h, ok := readHeader(data)
+	if !ok || !h.short || len(h.typ) == 0 || h.schema == 0 || len(data) > crdt.MaxEncodedSize {
+		return false
+	}
+	if e, known := g.entities[string(h.typ)]; known && h.schema < uint64(e.Version) {
+		return false
+	}
+	return crdt.IsCanonicalORMap(h.fields)
 }
 
 // builtin holds FiFo's entities. It is built once and never changed.
