@@ -20,8 +20,17 @@ type ctxActor struct {
 	cloud []uint64 // sorted, each > max+1
 }
 
-// find returns the index of actor in c.actors and whether it is present.
+// find returns the index of actor in c.actors, or where to insert it, and
+// whether it is present.
 func (c *CausalContext) find(actor string) (int, bool) {
+	if len(c.actors) <= 8 { // records have a few actors: scan them
+		for i := range c.actors {
+			if name := c.actors[i].name; name >= actor {
+				return i, name == actor
+			}
+		}
+		return len(c.actors), false
+	}
 	return slices.BinarySearchFunc(c.actors, actor, func(a ctxActor, n string) int {
 		return strings.Compare(a.name, n)
 	})

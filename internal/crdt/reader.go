@@ -181,7 +181,16 @@ func (r *reader) context() (*CausalContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &CausalContext{actors: make([]ctxActor, n)}
+	var c *CausalContext
+	if n == 1 { // the usual case: one allocation for the context and its actor
+		p := &struct {
+			c CausalContext
+			a [1]ctxActor
+		}{}
+		c, p.c.actors = &p.c, p.a[:]
+	} else {
+		c = &CausalContext{actors: make([]ctxActor, n)}
+	}
 	for i := range c.actors {
 		a := &c.actors[i]
 		if err := r.tuple("context actor", 3); err != nil {
