@@ -436,3 +436,46 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("indefinite-length record: %v", err)
 	}
 }
+
+// TestDeepestRecord checks the argument that lets Unmarshal skip the CBOR
+// library's well-formedness pass over the whole record: the deepest fields
+// the crdt decoder accepts (maps nested crdt.MaxMapDepth deep, with a
+// register, a counter and a set at the bottom) are within the library's
+// nesting limit once wrapped in a record, so both decoders accept them; one
+// level deeper, both reject them.
+func TestDeepestRecord(t *testing.T) {
+	build := func(depth int) []byte {
+		r := New(unknownType)
+		var write func(m *crdt.ORMap, left int) crdt.ORMap
+		write = func(m *crdt.ORMap, left int) crdt.ORMap {
+			if left == 1 {
+				d := m.SetLWW("a", "r", crdt.Timestamp{Wall: 1, Node: "a"}, []byte{1})
+				d2 := m.UpdateCounter("c", func(c *crdt.PNCounter) crdt.PNCounter { return c.Inc("a", 1) })
+				d3 := m.UpdateSet("s", func(s *crdt.ORSet) crdt.ORSet { return s.Add("a", "e") })
+				d.Merge(&d2)
+				d.Merge(&d3)
+				return d
+			}
+			return m.UpdateMap("k", func(sub *crdt.ORMap) crdt.ORMap { return write(sub, left-1) })
+		}
+		write(r.Fields, depth)
+		return mustMarshal(t, r)
+	}
+	deepest := build(crdt.MaxMapDepth)
+	if _, err := refUnmarshal(deepest); err != nil {
+		t.Fatalf("reference rejects the deepest record: %v", err)
+	}
+	if err := checkCodec(deepest); err != nil {
+		t.Fatal(err)
+	}
+	if !builtin.canonical(deepest) {
+		t.Fatal("deepest record not canonical")
+	}
+	tooDeep := build(crdt.MaxMapDepth + 1)
+	if _, err := Unmarshal(tooDeep); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("too deep: %v", err)
+	}
+	if err := checkCodec(tooDeep); err != nil {
+		t.Fatal(err)
+	}
+}
