@@ -255,11 +255,11 @@ func carve[T any](spare *[]T, m, size int) []T {
 func (r *reader) slabSize(limit int) int { return min(r.left+r.left/4+2, limit) }
 
 // readFun reads a dot-sorted store into slots carved from spare (a new slab
-// has at least size slots): an array of
-// n-element tuples whose first element is a dot and the rest read by val,
-// or, when n is 0, an array of bare dots. Dots are checked against the root
-// context and for order; as the context's actors are sorted, comparing
-// dots is comparing their actor indexes, then their sequence numbers.
+// has at least size slots): an array of n-element tuples whose first
+// element is a dot and the rest read by val, or, when n is 0, an array of
+// bare dots. Dots are checked against the root context and for order; as
+// the context's actors are sorted, comparing dots is comparing their actor
+// indexes, then their sequence numbers.
 func readFun[V lattice[V]](r *reader, d dec, spare *[]dotted[V], size int, name string, n int, val func() (V, error)) ([]dotted[V], error) {
 	m, err := r.array(name)
 	if err != nil || m == 0 {

@@ -76,12 +76,3 @@ func (d dec) dot(w wireDot) (Dot, error) {
 	}
 	return dt, nil
 }
-
-// nextDot resolves w as the entry that follows prev in a dot-sorted store.
-func nextDot[V lattice[V]](d dec, w wireDot, prev []dotted[V]) (Dot, error) {
-	dt, err := d.dot(w)
-	if err == nil && len(prev) > 0 && prev[len(prev)-1].dot.Compare(dt) >= 0 {
-		err = corrupt(d.what, "dots not strictly sorted at %v", dt)
-	}
-	return dt, err
-}

@@ -33,6 +33,16 @@ type wireEntry struct {
 	Map map[string]wireEntry `cbor:"4,keyasint,omitempty"`
 }
 
+// nextDot resolves w as the entry that follows prev in a dot-sorted store
+// (the reader compares actor indexes instead).
+func nextDot[V lattice[V]](d dec, w wireDot, prev []dotted[V]) (Dot, error) {
+	dt, err := d.dot(w)
+	if err == nil && len(prev) > 0 && prev[len(prev)-1].dot.Compare(dt) >= 0 {
+		err = corrupt(d.what, "dots not strictly sorted at %v", dt)
+	}
+	return dt, err
+}
+
 // decodeFun decodes a dot-sorted store of n wire items, item i given by at(i).
 func decodeFun[V lattice[V]](d dec, n int, at func(i int) (wireDot, V)) ([]dotted[V], error) {
 	if n == 0 {
