@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // appender writes the wire form described in wire.go directly, without the
@@ -63,23 +64,41 @@ func (a *appender) str(s string) {
 	a.buf = append(a.buf, s...)
 }
 
-// sortedKeys appends m's keys to keys (usually an empty slice of a stack
-// array, so that small maps sort without allocating) in the order core
-// deterministic CBOR sorts byte-string keys: by length, then bytewise.
-func sortedKeys[V any](keys []string, m map[string]V) []string {
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, compareKeys)
-	return keys
+// pair is a key and its value in a map being encoded.
+type pair[V any] struct {
+	k string
+	v V
 }
 
-func compareKeys(x, y string) int {
-	if c := cmp.Compare(len(x), len(y)); c != 0 {
-		return c
+// sorted appends m's pairs to ps (usually an empty slice of a stack array,
+// so that small maps sort without allocating) in the order core
+// deterministic CBOR sorts byte-string keys: by length, then bytewise.
+func sorted[V any](ps []pair[V], m map[string]V) []pair[V] {
+	for k, v := range m {
+		ps = append(ps, pair[V]{k, v})
 	}
-	return cmp.Compare(x, y)
+	if len(ps) > 12 {
+		slices.SortFunc(ps, func(x, y pair[V]) int { return compareKeys(x.k, y.k) })
+		return ps
+	}
+	for i := 1; i < len(ps); i++ { // insertion sort, as SortFunc does for so few
+		for j := i; j > 0 && keyLess(ps[j].k, ps[j-1].k); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+	return ps
 }
+
+// compareKeys orders keys as core deterministic CBOR sorts byte strings.
+func compareKeys(x, y string) int {
+	if len(x) != len(y) {
+		return cmp.Compare(len(x), len(y))
+	}
+	return strings.Compare(x, y)
+}
+
+// keyLess reports whether compareKeys(x, y) < 0.
+func keyLess(x, y string) bool { return len(x) < len(y) || len(x) == len(y) && x < y }
 
 func (a *appender) context() {
 	if a.cc == nil {
@@ -121,10 +140,10 @@ func (a *appender) dotSet(s dotSet) error {
 
 func (a *appender) set(s setStore) error {
 	a.head(majorMap, uint64(len(s)))
-	var scratch [32]string
-	for _, k := range sortedKeys(scratch[:0], s) {
-		a.str(k)
-		if err := a.dotSet(s[k]); err != nil {
+	var scratch [32]pair[dotSet]
+	for _, p := range sorted(scratch[:0], s) {
+		a.str(p.k)
+		if err := a.dotSet(p.v); err != nil {
 			return err
 		}
 	}
@@ -196,10 +215,10 @@ func (a *appender) entry(e *entry) error {
 
 func (a *appender) mapStore(m mapStore) error {
 	a.head(majorMap, uint64(len(m)))
-	var scratch [32]string
-	for _, k := range sortedKeys(scratch[:0], m) {
-		a.str(k)
-		if err := a.entry(m[k]); err != nil {
+	var scratch [32]pair[*entry]
+	for _, p := range sorted(scratch[:0], m) {
+		a.str(p.k)
+		if err := a.entry(p.v); err != nil {
 			return err
 		}
 	}
