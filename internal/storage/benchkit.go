@@ -250,7 +250,17 @@ func readOrder(g int) *rand.Rand {
 // loaded and flushed, then read back `records` times in total at random by
 // `concurrency` goroutines with pebble Get (no copy).
 func RawPebbleReads(dir string, concurrency, records int, value []byte) (Result, error) {
+	return RawPebbleReadsN(dir, concurrency, records, records, value)
+}
+
+// RawPebbleReadsN is RawPebbleReads with reads gets in total over the
+// records loaded, so a long read load over a small, cached data set can be
+// compared with the same load elsewhere.
+func RawPebbleReadsN(dir string, concurrency, records, reads int, value []byte) (Result, error) {
 	if err := checkBenchArgs(concurrency, records, 1); err != nil {
+		return Result{}, err
+	}
+	if err := checkBenchArgs(concurrency, reads, 1); err != nil {
 		return Result{}, err
 	}
 	keys := benchKeys(records)
@@ -264,7 +274,7 @@ func RawPebbleReads(dir string, concurrency, records int, value []byte) (Result,
 		if err := loadForReads(pdb, keys, value); err != nil {
 			return Result{}, fmt.Errorf("storage: bench %s: load: %w", name, err)
 		}
-		return runWorkers(name, concurrency, records, records, func(g int) func(int) error {
+		return runWorkers(name, concurrency, reads, reads, func(g int) func(int) error {
 			rnd := readOrder(g)
 			var k []byte
 			return func(int) error {

@@ -26,3 +26,17 @@ func (db *DB) SyncWAL() error {
 	}
 	return nil
 }
+
+// Flush writes the memtables out to sstables and waits for it: for tools
+// and benchmarks that want reads to come from tables, and before copying a
+// store's files. Normal operation never needs it.
+func (db *DB) Flush() error {
+	if !db.enter() {
+		return fmt.Errorf("storage: flush: %w", ErrClosed)
+	}
+	defer db.exit()
+	if err := db.pdb.Flush(); err != nil {
+		return fmt.Errorf("storage: flush: %w", markCorruption(err))
+	}
+	return nil
+}

@@ -58,3 +58,23 @@ func TestSyncWALClosed(t *testing.T) {
 		t.Fatalf("SyncWAL after close: %v", err)
 	}
 }
+
+func TestFlushKeepsData(t *testing.T) {
+	db, err := Open(t.TempDir(), Options{})
+	must(t, err)
+	defer db.Close()
+	b := db.NewBatch()
+	must(t, b.Put(db.PartitionOf("vm", "a"), "vm", "a", []byte("v")))
+	must(t, db.Commit(b, true))
+	before, err := db.Stats()
+	must(t, err)
+	must(t, db.Flush())
+	after, err := db.Stats()
+	must(t, err)
+	if after.Flushes <= before.Flushes {
+		t.Fatalf("flushes %d -> %d: nothing flushed", before.Flushes, after.Flushes)
+	}
+	if v, err := db.Get(db.PartitionOf("vm", "a"), "vm", "a"); err != nil || string(v) != "v" {
+		t.Fatalf("after flush: %q %v", v, err)
+	}
+}
