@@ -1,6 +1,8 @@
 package store
 
 import (
+	"sync"
+
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/storage"
 	"github.com/fifogo/fifo/supervisors"
@@ -19,6 +21,7 @@ func Tree(db *storage.DB, codec Codec, m *Metrics) supervisors.Supervisor {
 		Period:    10,
 		Children: func() []supervisors.Child {
 			wal := newWALQueue(db, m)
+			locks := make([]sync.Mutex, db.Partitions())
 			children := make([]supervisors.Child, 0, db.Partitions()+1)
 			children = append(children, supervisors.ActorChild(runtime.Spec{
 				Name: WALName,
@@ -28,7 +31,7 @@ func Tree(db *storage.DB, codec Codec, m *Metrics) supervisors.Supervisor {
 				p := p
 				children = append(children, supervisors.ActorChild(runtime.Spec{
 					Name:          VnodeName(p),
-					New:           func() runtime.Actor { return newVnode(p, db, codec, m, wal) },
+					New:           func() runtime.Actor { return newVnode(p, db, codec, m, wal, &locks[p]) },
 					MailboxSize:   4096,
 					DirectboxSize: 8192,
 				}))

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/fifogo/fifo/internal/runtime"
@@ -13,9 +14,10 @@ import (
 func VnodeName(p int) string { return fmt.Sprintf("vnode_%04d", p) }
 
 // vnode owns one partition of the node's store and serialises its writes.
-// Each write is applied at once (visible, in order) without waiting for
-// the disk, and its caller's reply is handed to the node's WAL syncer
-// (walQueue), which answers it after the next fsync.
+// The actor accepts requests in order and hands them to its worker
+// goroutine, which applies every request queued as one unsynced commit
+// (visible at once, in order) and hands each caller's reply to the node's
+// WAL syncer (walQueue), which answers it after the next fsync.
 type vnode struct {
 	runtime.Base
 	part  int
@@ -23,53 +25,144 @@ type vnode struct {
 	codec Codec
 	m     *Metrics
 	now   func() time.Time
-
 	wal   *walQueue
-	batch *storage.Batch
+	// lock serialises the partition's read-modify-writes between this
+	// incarnation's worker and a previous one still draining its jobs.
+	lock *sync.Mutex
+
+	jobs chan job
+	// The worker's: the batch being built and the values and names it
+	// leaves, for reads of later writes in the same batch.
+	batch  *storage.Batch
+	values map[string][]byte // bucket\x00id -> value (nil: deleted)
+	names  map[string]string // bucket\x00name -> id ("": released)
 }
 
-func newVnode(part int, db *storage.DB, codec Codec, m *Metrics, wal *walQueue) *vnode {
-	return &vnode{part: part, db: db, codec: codec, m: m, wal: wal, now: time.Now}
+// maxBatch bounds how many queued jobs the worker applies in one commit.
+const maxBatch = 128
+
+// job is a write handed from the actor to its worker; the reply belongs to
+// the worker (detached), which always answers it.
+type job struct {
+	req   any
+	reply runtime.Replier
 }
 
+func newVnode(part int, db *storage.DB, codec Codec, m *Metrics, wal *walQueue, lock *sync.Mutex) *vnode {
+	return &vnode{part: part, db: db, codec: codec, m: m, wal: wal, lock: lock, now: time.Now}
+}
+
+// Init starts the worker. The actor only accepts and orders requests; the
+// worker, a long-lived goroutine with a grown stack, reads, merges and
+// applies them in that order. ergo runs every handler on a fresh goroutine
+// whose small stack grows (and is copied) on each call into Pebble, which
+// cost a sixth of the write path's CPU when the work ran in the handler.
 func (v *vnode) Init(p *runtime.Process) {
 	v.batch = v.db.NewBatch()
+	v.values, v.names = map[string][]byte{}, map[string]string{}
+	v.jobs = make(chan job, 1024)
+	go v.work(v.jobs)
 }
 
 func (v *vnode) HandleCall(p *runtime.Process, from runtime.From, req any) (any, error) {
-	var (
-		reply any
-		err   error
-	)
-	switch r := req.(type) {
-	case ApplyReq:
-		reply, err = v.apply(r)
-	case DeleteReq:
-		reply, err = v.del(r)
-	case ClaimNameReq:
-		reply, err = v.claim(r)
-	case ReleaseNameReq:
-		reply, err = v.release(r)
-	case QuarantineReq:
-		reply, err = v.quarantineIfSame(r)
+	switch req.(type) {
+	case ApplyReq, DeleteReq, ClaimNameReq, ReleaseNameReq, QuarantineReq:
 	default:
 		return nil, fmt.Errorf("vnode %d: %w: %T", v.part, runtime.ErrUnsupported, req)
 	}
-	if err == nil && v.batch.Len() > 0 {
-		err = v.db.Commit(v.batch, false)
-	}
-	v.batch.Reset()
-	if err != nil {
-		v.m.Writes.WithLabelValues(opName(req), "refused").Inc()
-		return nil, err
-	}
-	v.wal.enqueue(pendingAck{reply: p.Detach(from), value: reply, op: opName(req)})
+	v.jobs <- job{req: req, reply: p.Detach(from)}
 	return nil, runtime.Deferred
 }
 
-// current returns the stored value of bucket/id (nil when absent),
-// including writes applied but not yet synced.
+// Terminate lets the worker finish the jobs already accepted (their
+// callers are answered) and end.
+func (v *vnode) Terminate(*runtime.Process, string) {
+	if v.jobs != nil {
+		close(v.jobs)
+	}
+}
+
+// work applies jobs in order until jobs is closed. It takes every job
+// queued (up to maxBatch), applies them as one unsynced commit, and hands
+// the successful ones to the WAL syncer.
+func (v *vnode) work(jobs <-chan job) {
+	type outcome struct {
+		reply any
+		err   error
+	}
+	var (
+		pending []job
+		results []outcome
+	)
+	for j := range jobs {
+		pending = append(pending[:0], j)
+	fill:
+		for len(pending) < maxBatch {
+			select {
+			case j, ok := <-jobs:
+				if !ok {
+					break fill
+				}
+				pending = append(pending, j)
+			default:
+				break fill
+			}
+		}
+		results = results[:0]
+		v.lock.Lock()
+		for _, j := range pending {
+			reply, err := v.stage(j.req)
+			results = append(results, outcome{reply, err})
+		}
+		var cerr error
+		if v.batch.Len() > 0 {
+			cerr = v.db.Commit(v.batch, false)
+		}
+		v.batch.Reset()
+		clear(v.values)
+		clear(v.names)
+		v.lock.Unlock()
+		for i, j := range pending {
+			err := results[i].err
+			if err == nil && cerr != nil {
+				err = fmt.Errorf("vnode %d commit: %w", v.part, cerr)
+			}
+			if err != nil {
+				v.m.Writes.WithLabelValues(opName(j.req), "refused").Inc()
+				j.reply(nil, err)
+			} else {
+				v.wal.enqueue(pendingAck{reply: j.reply, value: results[i].reply, op: opName(j.req)})
+			}
+			pending[i] = job{}
+		}
+	}
+}
+
+// stage adds one request to the batch.
+func (v *vnode) stage(req any) (any, error) {
+	switch r := req.(type) {
+	case ApplyReq:
+		return v.apply(r)
+	case DeleteReq:
+		return v.del(r)
+	case ClaimNameReq:
+		return v.claim(r)
+	case ReleaseNameReq:
+		return v.release(r)
+	case QuarantineReq:
+		return v.quarantineIfSame(r)
+	}
+	return nil, fmt.Errorf("vnode %d: %w: %T", v.part, runtime.ErrUnsupported, req)
+}
+
+func key(bucket, id string) string { return bucket + "\x00" + id }
+
+// current returns the value of bucket/id (nil when absent) as the batch
+// being built leaves it, including writes applied but not yet synced.
 func (v *vnode) current(bucket, id string) ([]byte, error) {
+	if val, ok := v.values[key(bucket, id)]; ok {
+		return val, nil
+	}
 	val, err := v.db.Get(v.part, bucket, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
@@ -99,6 +192,7 @@ func (v *vnode) apply(r ApplyReq) (any, error) {
 	if err := v.batch.Put(v.part, r.Bucket, r.ID, merged); err != nil {
 		return nil, storeErr(err)
 	}
+	v.values[key(r.Bucket, r.ID)] = merged
 	return ApplyResp{Value: merged}, nil
 }
 
@@ -106,11 +200,16 @@ func (v *vnode) del(r DeleteReq) (any, error) {
 	if err := v.batch.Delete(v.part, r.Bucket, r.ID); err != nil {
 		return nil, storeErr(err)
 	}
+	v.values[key(r.Bucket, r.ID)] = nil
 	return Ack{OK: true}, nil
 }
 
-// holder returns the id holding a name ("" when free).
+// holder returns the id holding a name ("" when free) as the batch being
+// built leaves it.
 func (v *vnode) holder(bucket, name string) (string, error) {
+	if id, ok := v.names[key(bucket, name)]; ok {
+		return id, nil
+	}
 	id, err := v.db.GetIndex(v.part, bucket, name)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", nil
@@ -132,6 +231,7 @@ func (v *vnode) claim(r ClaimNameReq) (any, error) {
 	if err := v.batch.PutIndex(v.part, r.Bucket, r.Name, r.ID); err != nil {
 		return nil, storeErr(err)
 	}
+	v.names[key(r.Bucket, r.Name)] = r.ID
 	return Ack{OK: true}, nil
 }
 
@@ -144,6 +244,7 @@ func (v *vnode) release(r ReleaseNameReq) (any, error) {
 		if err := v.batch.DeleteIndex(v.part, r.Bucket, r.Name); err != nil {
 			return nil, storeErr(err)
 		}
+		v.names[key(r.Bucket, r.Name)] = ""
 	}
 	return Ack{OK: true}, nil
 }
@@ -165,6 +266,7 @@ func (v *vnode) quarantine(bucket, id string, raw []byte, reason error) error {
 	if err := v.batch.Quarantine(v.part, bucket, id, raw, reason.Error(), v.now()); err != nil {
 		return storeErr(err)
 	}
+	v.values[key(bucket, id)] = nil
 	return nil
 }
 
