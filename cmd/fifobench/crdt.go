@@ -80,7 +80,14 @@ func benchCRDT(w io.Writer) error {
 				}
 			}
 		}},
-		{"VM record MergeBytes (store write path)", func(b *testing.B) {
+		{"VM record MergeBytes, new record (store write path)", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := record.MergeBytes(nil, recs[0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}},
+		{"VM record MergeBytes, two diverged records", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := record.MergeBytes(recs[0], recs[1]); err != nil {
 					b.Fatal(err)
