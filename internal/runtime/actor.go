@@ -111,8 +111,17 @@ type server struct {
 // stopSignal asks the process loop to stop with a reason.
 type stopSignal struct{ reason string }
 
-// directCall wraps a request made with Node.Call.
-type directCall struct{ req any }
+// directCall wraps a request made with Node.Call; the answer goes to ch.
+type directCall struct {
+	req any
+	ch  chan directResult
+}
+
+// directResult is the answer to a directCall.
+type directResult struct {
+	v   any
+	err error
+}
 
 // Init implements gen.Server. It never fails (see Actor.Init).
 func (s *server) Init(sp *gen.ServerProcess, _ ...etf.Term) error {
@@ -126,23 +135,27 @@ func (s *server) Init(sp *gen.ServerProcess, _ ...etf.Term) error {
 	return nil
 }
 
-// HandleDirect implements gen.Server for Node.Call.
+// HandleDirect implements gen.Server for Node.Call. ergo's Direct only
+// delivers the request: the answer always goes to the caller's channel
+// (now, later through Reply, or ErrActorPanic/ErrStopped), never through
+// ergo's reply path, whose waiter may see the process stop before it sees
+// a reply that was already sent.
 func (s *server) HandleDirect(sp *gen.ServerProcess, ref etf.Ref, msg interface{}) (interface{}, gen.DirectStatus) {
 	p := sp.State.(*Process)
 	dc, ok := msg.(directCall)
-	if !ok {
+	if !ok || dc.ch == nil {
 		return nil, fmt.Errorf("%w: direct %T", ErrUnsupported, msg)
 	}
-	from := From{kind: fromDirect, ref: ref}
+	from := From{kind: fromDirect, ref: ref, ch: dc.ch}
 	reply, err, panicked := p.serve(from, dc.req)
-	if panicked {
+	switch {
+	case panicked:
+		p.answer(from, nil, fmt.Errorf("%s: %w", p.label, ErrActorPanic))
 		sp.Send(sp.Self(), stopSignal{reason: "panic"})
-		return nil, fmt.Errorf("%s: %w", p.label, ErrActorPanic)
+	case err != Deferred:
+		p.answer(from, reply, err)
 	}
-	if err == Deferred {
-		return nil, gen.DirectStatusIgnore
-	}
-	return reply, err
+	return nil, gen.DirectStatusOK
 }
 
 // HandleCall implements gen.Server for OTP-style gen_server:call requests

@@ -18,38 +18,50 @@ const DefaultCallTimeout = 5 * time.Second
 // ErrTimeout, ErrNoProc, ErrStopped, ErrActorPanic, ErrBusy, ErrNodeDown.
 //
 // Local actors are called through ergo's Direct path; remote ones through
-// the node's gateway actor, which monitors the callee. ergo counts
-// timeouts in whole seconds, so the context's deadline is rounded up to
-// the next second.
+// the node's gateway actor, which monitors the callee. The context's
+// deadline (DefaultCallTimeout without one) bounds the whole call.
 func (n *Node) Call(ctx context.Context, to any, req any) (any, error) {
-	timeout := DefaultCallTimeout
-	if dl, ok := ctx.Deadline(); ok {
-		timeout = time.Until(dl)
-		if timeout <= 0 {
-			return nil, ErrTimeout
-		}
-	}
-	var (
-		v   any
-		err error
-	)
-	if n.remote(to) {
-		v, err = n.direct(n.gateway, directCall{req: gatewayCall{to: to, req: req, timeout: timeout}}, timeout)
-	} else {
-		p := n.localProcess(to)
-		if p == nil {
-			err = fmt.Errorf("call %v: %w", to, ErrNoProc)
-		} else {
-			v, err = n.direct(p, directCall{req: req}, timeout)
-		}
-	}
+	v, err := n.call(ctx, to, req)
 	if err != nil {
 		n.metrics.CallErrors.WithLabelValues(reasonLabel(err)).Inc()
 	}
 	return v, err
 }
 
-// direct runs one Direct request with a timeout in whole seconds.
+func (n *Node) call(ctx context.Context, to any, req any) (any, error) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(DefaultCallTimeout)
+	}
+	timeout := time.Until(deadline)
+	if timeout <= 0 {
+		return nil, ErrTimeout
+	}
+	target := n.gateway
+	if n.remote(to) {
+		req = gatewayCall{to: to, req: req, timeout: timeout}
+	} else if target = n.localProcess(to); target == nil {
+		return nil, fmt.Errorf("call %v: %w", to, ErrNoProc)
+	}
+	ch := make(chan directResult, 1)
+	// Direct delivers the request; it returns once the handler has run.
+	if _, err := n.direct(target, directCall{req: req, ch: ch}, timeout); err != nil {
+		return nil, fmt.Errorf("call %v: %w", to, err)
+	}
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("call %v: %w", to, ErrTimeout)
+	case <-timer.C:
+		return nil, fmt.Errorf("call %v: %w", to, ErrTimeout)
+	}
+}
+
+// direct delivers one Direct request, waiting at most timeout (rounded up
+// to whole seconds, ergo's unit) for the handler to take it.
 func (n *Node) direct(p gen.Process, msg any, timeout time.Duration) (any, error) {
 	secs := int((timeout + time.Second - 1) / time.Second)
 	if secs < 1 {

@@ -18,6 +18,7 @@ type From struct {
 	ref  etf.Ref
 	pid  etf.Pid
 	gen  gen.ServerFrom
+	ch   chan directResult // fromDirect: the caller's answer channel (buffered 1)
 }
 
 type fromKind uint8
@@ -194,9 +195,11 @@ func (p *Process) Detach(from From) Replier {
 func reply(sp *gen.ServerProcess, n *Node, from From, v any, err error) {
 	switch from.kind {
 	case fromDirect:
-		// The caller may have given up (timeout); ergo then returns an
-		// unknown-reference error, which is fine to ignore.
-		_ = sp.Reply(from.ref, v, err)
+		// Buffered for one answer; a caller that gave up never reads it.
+		select {
+		case from.ch <- directResult{v: v, err: err}:
+		default:
+		}
 	case fromRequest:
 		code, msg := encodeError(err)
 		if err != nil {
