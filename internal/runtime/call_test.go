@@ -208,3 +208,20 @@ func TestNameFree(t *testing.T) {
 	p.Kill()
 	waitFor(t, "name freed", func() bool { return n.NameFree("solo") })
 }
+
+// The panic's answer is sent just before the actor stops; the caller must
+// get the answer, not the stop. With ergo's own Direct reply path the
+// waiter saw both ready and sometimes took the stop (ErrStopped).
+func TestPanicAnswerNeverLostToStop(t *testing.T) {
+	n := startNode(t)
+	for i := 0; i < 200; i++ {
+		if _, err := n.Spawn(Spec{New: func() Actor { return &testActor{} }, Name: "p"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := n.Call(context.Background(), "p", panicReq{Msg: "x"})
+		if !errors.Is(err, ErrActorPanic) {
+			t.Fatalf("round %d: err = %v, want ErrActorPanic", i, err)
+		}
+		waitFor(t, "name p free", func() bool { return n.NameFree("p") })
+	}
+}
