@@ -20,7 +20,7 @@ ALLPKGS   = $(shell $(GO) list ./...)
 ERGOPKGS  = $(shell $(GO) list -f '{{.ImportPath}} {{join .Deps " "}}' ./... | awk '/ github.com\/ergo-services\/ergo( |$$)/ {print $$1}')
 PUREPKGS  = $(filter-out $(ERGOPKGS),$(ALLPKGS))
 
-.PHONY: all build run test test-pure test-actors bench lint fuzz clean
+.PHONY: all build run test test-pure test-actors bench lint fuzz clean deps
 all: build
 
 build:
@@ -31,7 +31,16 @@ build:
 run: build
 	exec ./bin/fifo start $(if $(CONFIG),--config $(CONFIG),)
 
-test: lint test-pure test-actors
+test: deps lint test-pure test-actors
+
+# Debian packages tests use: erlang-base (OTP 25) for the Erlang interop
+# test. Installed when missing and we are root; otherwise that test skips
+# and says why.
+deps:
+	@command -v erl >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends erlang-base >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends erlang-base >/dev/null 2>&1; } || \
+	    echo "note: could not install erlang-base; the Erlang interop test will skip"; }
 
 test-pure:
 	$(GO) test -race -count=1 $(PUREPKGS)
