@@ -34,6 +34,8 @@ type Env struct {
 	Codec store.Codec
 	// StoreMetrics are the store's metrics, registered in Registry.
 	StoreMetrics *store.Metrics
+	// StoreService is the node's store (its App runs in the release).
+	StoreService *store.Service
 }
 
 // Release is a named set of applications, started in order and stopped in
@@ -55,7 +57,7 @@ func AllInOne() Release {
 		Name:        AllInOneName,
 		Description: "every application on one node, with a simulated hypervisor",
 		Apps: func(env *Env) []supervisors.App {
-			return []supervisors.App{store.App(env.DB, env.Codec, env.StoreMetrics, env.Version)}
+			return []supervisors.App{env.StoreService.App(env.Version)}
 		},
 	}
 }

@@ -103,7 +103,8 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hook
 		return err
 	}
 	env.Node = node
-	env.Store = store.NewLocal(node, db, env.Codec)
+	env.StoreService = store.NewService(db, env.Codec, env.StoreMetrics)
+	env.Store = env.StoreService.Local()
 
 	checks := ops.NewChecks()
 	checks.Set("applications", errors.New("starting"))

@@ -5,10 +5,13 @@
 //
 // Contract:
 //
-//   - Writes are group-committed across the node: a vnode applies each
-//     write at once (in order, visible to reads, not yet synced) and hands
-//     the caller's reply to the node's WAL syncer, which syncs the
-//     write-ahead log once for everything applied before and then answers.
+//   - Each partition has a queue of writes and a worker (started by its
+//     vnode actor) that applies every queued write as one unsynced commit
+//     (in order, visible to reads) and hands each caller's reply to the
+//     node's WAL syncer, which syncs the write-ahead log once for
+//     everything applied before and then answers (group commit across the
+//     node). Callers on this node queue writes directly (Local); callers on
+//     other nodes go through the vnode actor.
 //     An acknowledged write is on disk: it survives a crash (SIGKILL, or
 //     power loss on a disk that honours fsync) at any later moment. Reads
 //     may see a write whose acknowledgement is still pending (as Pebble's

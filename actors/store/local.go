@@ -9,29 +9,59 @@ import (
 	"github.com/fifogo/fifo/internal/storage"
 )
 
-// Local is the Store of a single node that owns every partition: writes go
-// to the partition's vnode, reads come straight from the node's database.
+// Local is the Store of a single node that owns every partition: writes
+// are queued straight to the partition's worker (the vnode actor is the
+// partition's endpoint for other nodes; callers on this node skip the
+// actor hop), reads come straight from the node's database.
 type Local struct {
-	n     *runtime.Node
+	s     *Service
 	db    *storage.DB
 	codec Codec
 }
 
 var _ Store = (*Local)(nil)
 
-// NewLocal returns the store API over the vnodes of the tree started with
-// Tree on n.
-func NewLocal(n *runtime.Node, db *storage.DB, codec Codec) *Local {
-	return &Local{n: n, db: db, codec: codec}
+// Local returns the store API of this node; the Service's App must run for
+// writes to be applied (they wait in the partitions' queues meanwhile).
+func (s *Service) Local() *Local {
+	return &Local{s: s, db: s.db, codec: s.codec}
 }
 
-// call sends a request to partition p's vnode.
+// result is the answer to a queued job.
+type result struct {
+	v   any
+	err error
+}
+
+// call queues a request for partition p's worker and waits for its answer
+// (runtime.DefaultCallTimeout when ctx has no deadline).
 func (l *Local) call(ctx context.Context, p int, req any) (any, error) {
-	v, err := l.n.Call(ctx, VnodeName(p), req)
-	if err != nil {
-		return nil, fmt.Errorf("vnode %d: %w", p, err)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, runtime.DefaultCallTimeout)
+		defer cancel()
 	}
-	return v, nil
+	ch := make(chan result, 1)
+	j := job{req: req, reply: func(v any, err error) {
+		select {
+		case ch <- result{v, err}:
+		default:
+		}
+	}}
+	select {
+	case l.s.parts[p].jobs <- j:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("vnode %d: %w", p, runtime.ErrTimeout)
+	}
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			return nil, fmt.Errorf("vnode %d: %w", p, r.err)
+		}
+		return r.v, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("vnode %d: %w", p, runtime.ErrTimeout)
+	}
 }
 
 // Apply implements Store.

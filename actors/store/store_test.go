@@ -64,14 +64,15 @@ func start(t *testing.T) *fixture {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := supervisors.StartApp(ctx, n, App(db, setCodec{}, m, "test")); err != nil {
+	svc := NewService(db, setCodec{}, m)
+	if err := supervisors.StartApp(ctx, n, svc.App("test")); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		n.Stop()
 		db.Close()
 	})
-	return &fixture{n: n, db: db, m: m, s: NewLocal(n, db, setCodec{})}
+	return &fixture{n: n, db: db, m: m, s: svc.Local()}
 }
 
 func ctx(t *testing.T) context.Context {
@@ -285,5 +286,26 @@ func TestVnodeRestart(t *testing.T) {
 	})
 	if v, err := f.s.Apply(c, "vm", "a", []byte("two")); err != nil || string(v) != "one,two" {
 		t.Fatalf("after restart = %q, %v", v, err)
+	}
+}
+
+// Callers on other nodes reach a partition through its vnode actor; the
+// actor queues to the same worker as Local does.
+func TestVnodeActorServesRequests(t *testing.T) {
+	f := start(t)
+	c := ctx(t)
+	p := f.db.PartitionOf("vm", "via-actor")
+	v, err := f.n.Call(c, VnodeName(p), ApplyReq{Bucket: "vm", ID: "via-actor", Delta: []byte("a")})
+	if err != nil || string(v.(ApplyResp).Value) != "a" {
+		t.Fatalf("apply through the actor: %v %v", v, err)
+	}
+	if _, err := f.s.Apply(c, "vm", "via-actor", []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.s.Get(c, "vm", "via-actor"); err != nil || string(got) != "a,b" {
+		t.Fatalf("get = %q, %v", got, err)
+	}
+	if _, err := f.n.Call(c, VnodeName(p), "nonsense"); !errors.Is(err, runtime.ErrUnsupported) {
+		t.Fatalf("unknown request: %v", err)
 	}
 }

@@ -11,27 +11,53 @@ import (
 // AppName is the store application's name.
 const AppName = "store"
 
+// Service is one node's store: each partition's queue of writes, the WAL
+// syncer, the application whose actors work them, and the Local API. The
+// queues outlive actor restarts, so writes queued while a vnode restarts
+// are applied by its next incarnation.
+type Service struct {
+	db    *storage.DB
+	codec Codec
+	m     *Metrics
+	wal   *walQueue
+	parts []partition
+}
+
+// partition is the state a partition's vnode incarnations share.
+type partition struct {
+	jobs chan job
+	// lock serialises the partition's read-modify-writes between the
+	// workers of two incarnations (one may still finish its last batch).
+	lock sync.Mutex
+}
+
+// NewService prepares the store of db; start its App, then use Local.
+func NewService(db *storage.DB, codec Codec, m *Metrics) *Service {
+	s := &Service{db: db, codec: codec, m: m, wal: newWALQueue(db, m), parts: make([]partition, db.Partitions())}
+	for i := range s.parts {
+		s.parts[i].jobs = make(chan job, 1024)
+	}
+	return s
+}
+
 // Tree is the supervision tree of the store: the WAL syncer, then one
-// vnode per partition of db, each restarted on its own (one for one).
-func Tree(db *storage.DB, codec Codec, m *Metrics) supervisors.Supervisor {
+// vnode per partition, each restarted on its own (one for one).
+func (s *Service) Tree() supervisors.Supervisor {
 	return supervisors.Supervisor{
 		Name:      "store_sup",
 		Strategy:  supervisors.OneForOne,
 		Intensity: 10,
 		Period:    10,
 		Children: func() []supervisors.Child {
-			wal := newWALQueue(db, m)
-			locks := make([]sync.Mutex, db.Partitions())
-			children := make([]supervisors.Child, 0, db.Partitions()+1)
+			children := make([]supervisors.Child, 0, len(s.parts)+1)
 			children = append(children, supervisors.ActorChild(runtime.Spec{
 				Name: WALName,
-				New:  func() runtime.Actor { return &walSyncer{q: wal} },
+				New:  func() runtime.Actor { return &walSyncer{q: s.wal} },
 			}))
-			for p := 0; p < db.Partitions(); p++ {
-				p := p
+			for p := range s.parts {
 				children = append(children, supervisors.ActorChild(runtime.Spec{
 					Name:          VnodeName(p),
-					New:           func() runtime.Actor { return newVnode(p, db, codec, m, wal, &locks[p]) },
+					New:           func() runtime.Actor { return newVnode(p, s, &s.parts[p]) },
 					MailboxSize:   4096,
 					DirectboxSize: 8192,
 				}))
@@ -42,11 +68,11 @@ func Tree(db *storage.DB, codec Codec, m *Metrics) supervisors.Supervisor {
 }
 
 // App is the store application.
-func App(db *storage.DB, codec Codec, m *Metrics, version string) supervisors.App {
+func (s *Service) App(version string) supervisors.App {
 	return supervisors.App{
 		Name:        AppName,
 		Description: "record store: one vnode per ring partition",
 		Version:     version,
-		Top:         Tree(db, codec, m),
+		Top:         s.Tree(),
 	}
 }

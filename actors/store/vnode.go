@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/fifogo/fifo/internal/runtime"
@@ -20,17 +19,14 @@ func VnodeName(p int) string { return fmt.Sprintf("vnode_%04d", p) }
 // WAL syncer (walQueue), which answers it after the next fsync.
 type vnode struct {
 	runtime.Base
-	part  int
+	index int
 	db    *storage.DB
 	codec Codec
 	m     *Metrics
 	now   func() time.Time
 	wal   *walQueue
-	// lock serialises the partition's read-modify-writes between this
-	// incarnation's worker and a previous one still draining its jobs.
-	lock *sync.Mutex
-
-	jobs chan job
+	part  *partition // shared with other incarnations
+	stop  chan struct{}
 	// The worker's: the batch being built and the values and names it
 	// leaves, for reads of later writes in the same batch.
 	batch  *storage.Batch
@@ -41,15 +37,16 @@ type vnode struct {
 // maxBatch bounds how many queued jobs the worker applies in one commit.
 const maxBatch = 128
 
-// job is a write handed from the actor to its worker; the reply belongs to
-// the worker (detached), which always answers it.
+// job is a write queued for the partition's worker, by the vnode actor
+// (a remote caller's request) or by Local (a caller on this node); the
+// reply belongs to the worker, which always answers it.
 type job struct {
 	req   any
 	reply runtime.Replier
 }
 
-func newVnode(part int, db *storage.DB, codec Codec, m *Metrics, wal *walQueue, lock *sync.Mutex) *vnode {
-	return &vnode{part: part, db: db, codec: codec, m: m, wal: wal, lock: lock, now: time.Now}
+func newVnode(index int, s *Service, part *partition) *vnode {
+	return &vnode{index: index, db: s.db, codec: s.codec, m: s.m, wal: s.wal, part: part, now: time.Now}
 }
 
 // Init starts the worker. The actor only accepts and orders requests; the
@@ -60,32 +57,32 @@ func newVnode(part int, db *storage.DB, codec Codec, m *Metrics, wal *walQueue, 
 func (v *vnode) Init(p *runtime.Process) {
 	v.batch = v.db.NewBatch()
 	v.values, v.names = map[string][]byte{}, map[string]string{}
-	v.jobs = make(chan job, 1024)
-	go v.work(v.jobs)
+	v.stop = make(chan struct{})
+	go v.work(v.part.jobs, v.stop)
 }
 
 func (v *vnode) HandleCall(p *runtime.Process, from runtime.From, req any) (any, error) {
 	switch req.(type) {
 	case ApplyReq, DeleteReq, ClaimNameReq, ReleaseNameReq, QuarantineReq:
 	default:
-		return nil, fmt.Errorf("vnode %d: %w: %T", v.part, runtime.ErrUnsupported, req)
+		return nil, fmt.Errorf("vnode %d: %w: %T", v.index, runtime.ErrUnsupported, req)
 	}
-	v.jobs <- job{req: req, reply: p.Detach(from)}
+	v.part.jobs <- job{req: req, reply: p.Detach(from)}
 	return nil, runtime.Deferred
 }
 
-// Terminate lets the worker finish the jobs already accepted (their
-// callers are answered) and end.
+// Terminate stops the worker after the batch it is applying; jobs still
+// queued wait for the next incarnation's worker.
 func (v *vnode) Terminate(*runtime.Process, string) {
-	if v.jobs != nil {
-		close(v.jobs)
+	if v.stop != nil {
+		close(v.stop)
 	}
 }
 
-// work applies jobs in order until jobs is closed. It takes every job
+// work applies jobs in order until stop is closed. It takes every job
 // queued (up to maxBatch), applies them as one unsynced commit, and hands
 // the successful ones to the WAL syncer.
-func (v *vnode) work(jobs <-chan job) {
+func (v *vnode) work(jobs <-chan job, stop <-chan struct{}) {
 	type outcome struct {
 		reply any
 		err   error
@@ -94,22 +91,24 @@ func (v *vnode) work(jobs <-chan job) {
 		pending []job
 		results []outcome
 	)
-	for j := range jobs {
-		pending = append(pending[:0], j)
+	for {
+		select {
+		case <-stop:
+			return
+		case j := <-jobs:
+			pending = append(pending[:0], j)
+		}
 	fill:
 		for len(pending) < maxBatch {
 			select {
-			case j, ok := <-jobs:
-				if !ok {
-					break fill
-				}
+			case j := <-jobs:
 				pending = append(pending, j)
 			default:
 				break fill
 			}
 		}
 		results = results[:0]
-		v.lock.Lock()
+		v.part.lock.Lock()
 		for _, j := range pending {
 			reply, err := v.stage(j.req)
 			results = append(results, outcome{reply, err})
@@ -121,11 +120,11 @@ func (v *vnode) work(jobs <-chan job) {
 		v.batch.Reset()
 		clear(v.values)
 		clear(v.names)
-		v.lock.Unlock()
+		v.part.lock.Unlock()
 		for i, j := range pending {
 			err := results[i].err
 			if err == nil && cerr != nil {
-				err = fmt.Errorf("vnode %d commit: %w", v.part, cerr)
+				err = fmt.Errorf("vnode %d commit: %w", v.index, cerr)
 			}
 			if err != nil {
 				v.m.Writes.WithLabelValues(opName(j.req), "refused").Inc()
@@ -152,7 +151,7 @@ func (v *vnode) stage(req any) (any, error) {
 	case QuarantineReq:
 		return v.quarantineIfSame(r)
 	}
-	return nil, fmt.Errorf("vnode %d: %w: %T", v.part, runtime.ErrUnsupported, req)
+	return nil, fmt.Errorf("vnode %d: %w: %T", v.index, runtime.ErrUnsupported, req)
 }
 
 func key(bucket, id string) string { return bucket + "\x00" + id }
@@ -163,7 +162,7 @@ func (v *vnode) current(bucket, id string) ([]byte, error) {
 	if val, ok := v.values[key(bucket, id)]; ok {
 		return val, nil
 	}
-	val, err := v.db.Get(v.part, bucket, id)
+	val, err := v.db.Get(v.index, bucket, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}
@@ -189,7 +188,7 @@ func (v *vnode) apply(r ApplyReq) (any, error) {
 		}
 		merged = fresh
 	}
-	if err := v.batch.Put(v.part, r.Bucket, r.ID, merged); err != nil {
+	if err := v.batch.Put(v.index, r.Bucket, r.ID, merged); err != nil {
 		return nil, storeErr(err)
 	}
 	v.values[key(r.Bucket, r.ID)] = merged
@@ -197,7 +196,7 @@ func (v *vnode) apply(r ApplyReq) (any, error) {
 }
 
 func (v *vnode) del(r DeleteReq) (any, error) {
-	if err := v.batch.Delete(v.part, r.Bucket, r.ID); err != nil {
+	if err := v.batch.Delete(v.index, r.Bucket, r.ID); err != nil {
 		return nil, storeErr(err)
 	}
 	v.values[key(r.Bucket, r.ID)] = nil
@@ -210,7 +209,7 @@ func (v *vnode) holder(bucket, name string) (string, error) {
 	if id, ok := v.names[key(bucket, name)]; ok {
 		return id, nil
 	}
-	id, err := v.db.GetIndex(v.part, bucket, name)
+	id, err := v.db.GetIndex(v.index, bucket, name)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", nil
 	}
@@ -228,7 +227,7 @@ func (v *vnode) claim(r ClaimNameReq) (any, error) {
 	if held != "" && held != r.ID {
 		return nil, fmt.Errorf("claim %s/%s: %w", r.Bucket, r.Name, ErrNameTaken)
 	}
-	if err := v.batch.PutIndex(v.part, r.Bucket, r.Name, r.ID); err != nil {
+	if err := v.batch.PutIndex(v.index, r.Bucket, r.Name, r.ID); err != nil {
 		return nil, storeErr(err)
 	}
 	v.names[key(r.Bucket, r.Name)] = r.ID
@@ -241,7 +240,7 @@ func (v *vnode) release(r ReleaseNameReq) (any, error) {
 		return nil, err
 	}
 	if held == r.ID {
-		if err := v.batch.DeleteIndex(v.part, r.Bucket, r.Name); err != nil {
+		if err := v.batch.DeleteIndex(v.index, r.Bucket, r.Name); err != nil {
 			return nil, storeErr(err)
 		}
 		v.names[key(r.Bucket, r.Name)] = ""
@@ -263,7 +262,7 @@ func (v *vnode) quarantineIfSame(r QuarantineReq) (any, error) {
 }
 
 func (v *vnode) quarantine(bucket, id string, raw []byte, reason error) error {
-	if err := v.batch.Quarantine(v.part, bucket, id, raw, reason.Error(), v.now()); err != nil {
+	if err := v.batch.Quarantine(v.index, bucket, id, raw, reason.Error(), v.now()); err != nil {
 		return storeErr(err)
 	}
 	v.values[key(bucket, id)] = nil

@@ -49,12 +49,13 @@ func startStore(dir string) (*storeNode, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	codec := releases.RecordCodec{}
-	if err := supervisors.StartApp(ctx, n, store.App(db, codec, store.NewMetrics(prometheus.NewRegistry()), "bench")); err != nil {
+	svc := store.NewService(db, codec, store.NewMetrics(prometheus.NewRegistry()))
+	if err := supervisors.StartApp(ctx, n, svc.App("bench")); err != nil {
 		n.Stop()
 		db.Close()
 		return nil, err
 	}
-	return &storeNode{node: n, db: db, st: store.NewLocal(n, db, codec)}, nil
+	return &storeNode{node: n, db: db, st: svc.Local()}, nil
 }
 
 func (s *storeNode) stop() {
