@@ -177,3 +177,43 @@ func exportedRecv(e ast.Expr) bool {
 	}
 	return false
 }
+
+// pureCores are packages whose logic must take time and randomness as
+// arguments (house rule 3): no time.Now, no global math/rand.
+var pureCores = []string{"internal/crdt", "internal/record", "internal/perm", "apps/snarl/credential"}
+
+func TestPureCoresTakeTimeAndRandomnessAsArguments(t *testing.T) {
+	checked := 0
+	for _, p := range repoPackages(t) {
+		pure := false
+		for _, c := range pureCores {
+			if p.dir == c {
+				pure = true
+			}
+		}
+		if !pure {
+			continue
+		}
+		checked++
+		for name, f := range p.files {
+			for _, imp := range f.Imports {
+				if path, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(path, "math/rand") {
+					t.Errorf("%s/%s imports %s: take randomness as an argument", p.dir, name, path)
+				}
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok || sel.Sel.Name != "Now" {
+					return true
+				}
+				if id, ok := sel.X.(*ast.Ident); ok && id.Name == "time" {
+					t.Errorf("%s/%s calls time.Now: take the time as an argument", p.dir, name)
+				}
+				return true
+			})
+		}
+	}
+	if checked != len(pureCores) {
+		t.Fatalf("checked %d of %d pure packages: a folder moved?", checked, len(pureCores))
+	}
+}
