@@ -6,10 +6,10 @@ import "github.com/prometheus/client_golang/prometheus"
 type Metrics struct {
 	// Writes counts write requests by op and outcome (ok, error, refused).
 	Writes *prometheus.CounterVec
-	// CommitSeconds measures synced batch commits.
-	CommitSeconds prometheus.Histogram
-	// BatchWrites measures how many writes one commit carried.
-	BatchWrites prometheus.Histogram
+	// SyncSeconds measures the WAL syncs that make writes durable.
+	SyncSeconds prometheus.Histogram
+	// SyncWrites measures how many writes one WAL sync acknowledged.
+	SyncWrites prometheus.Histogram
 	// Quarantined counts records moved aside because they failed to decode.
 	Quarantined prometheus.Counter
 }
@@ -21,14 +21,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "fifo_store_writes_total",
 			Help: "Store write requests by operation and outcome.",
 		}, []string{"op", "outcome"}),
-		CommitSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "fifo_store_commit_seconds",
-			Help:    "Duration of synced vnode batch commits.",
+		SyncSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "fifo_store_wal_sync_seconds",
+			Help:    "Duration of the WAL syncs that make store writes durable.",
 			Buckets: prometheus.ExponentialBuckets(50e-6, 2, 14),
 		}),
-		BatchWrites: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "fifo_store_commit_writes",
-			Help:    "Writes carried by one vnode batch commit.",
+		SyncWrites: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "fifo_store_wal_sync_writes",
+			Help:    "Writes acknowledged by one WAL sync (group commit size).",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 10),
 		}),
 		Quarantined: prometheus.NewCounter(prometheus.CounterOpts{
@@ -36,6 +36,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Records quarantined because they failed to decode.",
 		}),
 	}
-	reg.MustRegister(m.Writes, m.CommitSeconds, m.BatchWrites, m.Quarantined)
+	reg.MustRegister(m.Writes, m.SyncSeconds, m.SyncWrites, m.Quarantined)
 	return m
 }

@@ -263,9 +263,9 @@ func TestConcurrentWritesGroupCommit(t *testing.T) {
 		}
 	}
 	h := &dtoHistogram{}
-	h.read(t, f.m.BatchWrites)
+	h.read(t, f.m.SyncWrites)
 	if h.count == 0 || h.sum <= h.count {
-		t.Fatalf("no commit carried more than one write: %v writes in %v commits", h.sum, h.count)
+		t.Fatalf("no WAL sync acknowledged more than one write: %v writes in %v syncs", h.sum, h.count)
 	}
 }
 

@@ -67,8 +67,8 @@ func (q *walQueue) run(stop <-chan struct{}) {
 		}
 		start := time.Now()
 		err := q.db.SyncWAL()
-		q.m.CommitSeconds.Observe(time.Since(start).Seconds())
-		q.m.BatchWrites.Observe(float64(len(batch)))
+		q.m.SyncSeconds.Observe(time.Since(start).Seconds())
+		q.m.SyncWrites.Observe(float64(len(batch)))
 		outcome := "ok"
 		if err != nil {
 			outcome = "error"
