@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"sort"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -92,5 +91,5 @@ func appNames(apps []supervisors.App) []string {
 	for _, a := range apps {
 		out = append(out, a.Name)
 	}
-	return slices.Clip(out)
+	return out
 }

@@ -45,7 +45,7 @@ func (n *Node) call(ctx context.Context, to any, req any) (any, error) {
 	}
 	ch := make(chan directResult, 1)
 	// Direct delivers the request; it returns once the handler has run.
-	if _, err := n.direct(target, directCall{req: req, ch: ch}, timeout); err != nil {
+	if err := n.deliver(target, directCall{req: req, ch: ch}, timeout); err != nil {
 		return nil, fmt.Errorf("call %v: %w", to, err)
 	}
 	timer := time.NewTimer(time.Until(deadline))
@@ -60,18 +60,18 @@ func (n *Node) call(ctx context.Context, to any, req any) (any, error) {
 	}
 }
 
-// direct delivers one Direct request, waiting at most timeout (rounded up
-// to whole seconds, ergo's unit) for the handler to take it.
-func (n *Node) direct(p gen.Process, msg any, timeout time.Duration) (any, error) {
+// deliver hands one Direct request to p, waiting at most timeout (rounded
+// up to whole seconds, ergo's unit) for the handler to take it. The answer
+// comes on the request's own channel, not from here.
+func (n *Node) deliver(p gen.Process, msg any, timeout time.Duration) error {
 	secs := int((timeout + time.Second - 1) / time.Second)
 	if secs < 1 {
 		secs = 1
 	}
-	v, err := p.DirectWithTimeout(msg, secs)
-	if err != nil {
-		return nil, mapErgoError(err)
+	if _, err := p.DirectWithTimeout(msg, secs); err != nil {
+		return mapErgoError(err)
 	}
-	return v, nil
+	return nil
 }
 
 // localProcess resolves a local address.

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -62,16 +63,12 @@ func (m *Metrics) watch(n *Node) {
 	m.nodes = append(m.nodes, n)
 }
 
+// watched returns the running nodes and forgets the stopped ones.
 func (m *Metrics) watched() []*Node {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := make([]*Node, 0, len(m.nodes))
-	for _, n := range m.nodes {
-		if n.Alive() {
-			out = append(out, n)
-		}
-	}
-	return out
+	m.nodes = slices.DeleteFunc(m.nodes, func(n *Node) bool { return !n.Alive() })
+	return slices.Clone(m.nodes)
 }
 
 // processCollector reports process counts and mailbox lengths at scrape
