@@ -46,6 +46,13 @@ func (n *Node) call(ctx context.Context, to any, req any) (any, error) {
 	ch := make(chan directResult, 1)
 	// Direct delivers the request; it returns once the handler has run.
 	if err := n.deliver(target, directCall{req: req, ch: ch}, timeout); err != nil {
+		// ergo's waiter may take the stop of a process that answered just
+		// before stopping (a panicking handler): the answer wins.
+		select {
+		case r := <-ch:
+			return r.v, r.err
+		default:
+		}
 		return nil, fmt.Errorf("call %v: %w", to, err)
 	}
 	timer := time.NewTimer(time.Until(deadline))

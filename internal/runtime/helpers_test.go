@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,15 +25,17 @@ func freePort(t *testing.T) uint16 {
 	return uint16(l.Addr().(*net.TCPAddr).Port)
 }
 
-// testEPMD is one private registrar port per test binary run.
-var testEPMD atomic.Uint32
+// testEPMD holds one private registrar port per test. The embedded EPMD
+// lives in the first node that binds the port; sharing one port across
+// tests made later tests depend on a node an earlier test had stopped
+// (peers then failed with "no route to node" until they re-registered).
+// Within a test the first node started is the last stopped (cleanups run
+// in reverse), so the registrar outlives its clients.
+var testEPMD sync.Map // test name -> uint16
 
 func epmdPort(t *testing.T) uint16 {
-	if p := testEPMD.Load(); p != 0 {
-		return uint16(p)
-	}
-	testEPMD.CompareAndSwap(0, uint32(freePort(t)))
-	return uint16(testEPMD.Load())
+	p, _ := testEPMD.LoadOrStore(t.Name(), freePort(t))
+	return p.(uint16)
 }
 
 // startNode starts a node with a unique name on loopback and stops it at

@@ -19,9 +19,9 @@ import (
 )
 
 var (
-	seq      atomic.Int64
-	epmdOnce sync.Once
-	epmd     uint16
+	seq atomic.Int64
+	// epmd holds one private registrar port per test (see StartNode).
+	epmd sync.Map
 )
 
 // FreePort returns a loopback TCP port that was free a moment ago.
@@ -38,11 +38,14 @@ func FreePort(t testing.TB) uint16 {
 // StartNode starts a node for the test; mod may adjust the options.
 func StartNode(t testing.TB, mod ...func(*runtime.Options)) *runtime.Node {
 	t.Helper()
-	epmdOnce.Do(func() { epmd = FreePort(t) })
+	// One registrar port per test: the embedded EPMD lives in the test's
+	// first node, which is stopped last, so no test depends on a node of
+	// another test.
+	port, _ := epmd.LoadOrStore(t.Name(), FreePort(t))
 	o := runtime.Options{
 		Name:     fmt.Sprintf("t%d_%d_%d@127.0.0.1", os.Getpid(), time.Now().UnixNano()%1000, seq.Add(1)),
 		Cookie:   "test-cookie",
-		EPMDPort: epmd,
+		EPMDPort: port.(uint16),
 		Metrics:  runtime.NewMetrics(prometheus.NewRegistry()),
 	}
 	for _, m := range mod {
