@@ -14,9 +14,7 @@ import (
 // partition's endpoint for other nodes; callers on this node skip the
 // actor hop), reads come straight from the node's database.
 type Local struct {
-	s     *Service
-	db    *storage.DB
-	codec Codec
+	s *Service
 }
 
 var _ Store = (*Local)(nil)
@@ -24,7 +22,7 @@ var _ Store = (*Local)(nil)
 // Local returns the store API of this node; the Service's App must run for
 // writes to be applied (they wait in the partitions' queues meanwhile).
 func (s *Service) Local() *Local {
-	return &Local{s: s, db: s.db, codec: s.codec}
+	return &Local{s: s}
 }
 
 // result is the answer to a queued job.
@@ -66,7 +64,7 @@ func (l *Local) call(ctx context.Context, p int, req any) (any, error) {
 
 // Apply implements Store.
 func (l *Local) Apply(ctx context.Context, bucket, id string, delta []byte) ([]byte, error) {
-	v, err := l.call(ctx, l.db.PartitionOf(bucket, id), ApplyReq{Bucket: bucket, ID: id, Delta: delta})
+	v, err := l.call(ctx, l.s.db.PartitionOf(bucket, id), ApplyReq{Bucket: bucket, ID: id, Delta: delta})
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +74,12 @@ func (l *Local) Apply(ctx context.Context, bucket, id string, delta []byte) ([]b
 // Get implements Store. A value that does not decode is quarantined and
 // reported as absent.
 func (l *Local) Get(ctx context.Context, bucket, id string) ([]byte, error) {
-	p := l.db.PartitionOf(bucket, id)
-	v, err := l.db.Get(p, bucket, id)
+	p := l.s.db.PartitionOf(bucket, id)
+	v, err := l.s.db.Get(p, bucket, id)
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if verr := l.codec.Check(v); verr != nil {
+	if verr := l.s.codec.Check(v); verr != nil {
 		if _, err := l.call(ctx, p, QuarantineReq{Bucket: bucket, ID: id, Raw: v, Reason: verr.Error()}); err != nil {
 			return nil, err
 		}
@@ -92,20 +90,20 @@ func (l *Local) Get(ctx context.Context, bucket, id string) ([]byte, error) {
 
 // Delete implements Store.
 func (l *Local) Delete(ctx context.Context, bucket, id string) error {
-	_, err := l.call(ctx, l.db.PartitionOf(bucket, id), DeleteReq{Bucket: bucket, ID: id})
+	_, err := l.call(ctx, l.s.db.PartitionOf(bucket, id), DeleteReq{Bucket: bucket, ID: id})
 	return err
 }
 
 // Fold implements Store. Values that do not decode are skipped and
 // quarantined.
 func (l *Local) Fold(ctx context.Context, bucket string, fn func(id string, value []byte) error) error {
-	for p := 0; p < l.db.Partitions(); p++ {
+	for p := 0; p < l.s.db.Partitions(); p++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		var bad []QuarantineReq
-		err := l.db.Scan(p, bucket, func(id string, value []byte) error {
-			if verr := l.codec.Check(value); verr != nil {
+		err := l.s.db.Scan(p, bucket, func(id string, value []byte) error {
+			if verr := l.s.codec.Check(value); verr != nil {
 				bad = append(bad, QuarantineReq{Bucket: bucket, ID: id, Raw: append([]byte(nil), value...), Reason: verr.Error()})
 				return nil
 			}
@@ -125,19 +123,19 @@ func (l *Local) Fold(ctx context.Context, bucket string, fn func(id string, valu
 
 // ClaimName implements Store.
 func (l *Local) ClaimName(ctx context.Context, bucket, name, id string) error {
-	_, err := l.call(ctx, l.db.PartitionOfName(bucket, name), ClaimNameReq{Bucket: bucket, Name: name, ID: id})
+	_, err := l.call(ctx, l.s.db.PartitionOfName(bucket, name), ClaimNameReq{Bucket: bucket, Name: name, ID: id})
 	return err
 }
 
 // ReleaseName implements Store.
 func (l *Local) ReleaseName(ctx context.Context, bucket, name, id string) error {
-	_, err := l.call(ctx, l.db.PartitionOfName(bucket, name), ReleaseNameReq{Bucket: bucket, Name: name, ID: id})
+	_, err := l.call(ctx, l.s.db.PartitionOfName(bucket, name), ReleaseNameReq{Bucket: bucket, Name: name, ID: id})
 	return err
 }
 
 // LookupName implements Store.
 func (l *Local) LookupName(ctx context.Context, bucket, name string) (string, error) {
-	id, err := l.db.GetIndex(l.db.PartitionOfName(bucket, name), bucket, name)
+	id, err := l.s.db.GetIndex(l.s.db.PartitionOfName(bucket, name), bucket, name)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", fmt.Errorf("name %s/%s: %w", bucket, name, ErrNotFound)
 	}
