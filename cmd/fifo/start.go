@@ -28,9 +28,6 @@ func newStartCmd(env func(string) (string, bool)) *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			if err := cfg.Validate(); err != nil {
-				return usageError{err}
-			}
 			var level slog.LevelVar
 			lv, err := logging.ParseLevel(cfg.Log.Level)
 			if err != nil {

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -318,21 +319,21 @@ func reasonLabel(err error) string {
 	switch {
 	case err == nil:
 		return "none"
-	case isErr(err, ErrTimeout):
+	case errors.Is(err, ErrTimeout):
 		return "timeout"
-	case isErr(err, ErrNoProc):
+	case errors.Is(err, ErrNoProc):
 		return "noproc"
-	case isErr(err, ErrStopped):
+	case errors.Is(err, ErrStopped):
 		return "stopped"
-	case isErr(err, ErrActorPanic):
+	case errors.Is(err, ErrActorPanic):
 		return "panic"
-	case isErr(err, ErrBusy):
+	case errors.Is(err, ErrBusy):
 		return "busy"
-	case isErr(err, ErrNodeDown):
+	case errors.Is(err, ErrNodeDown):
 		return "nodedown"
-	case isErr(err, ErrMailboxFull):
+	case errors.Is(err, ErrMailboxFull):
 		return "mailbox_full"
-	case isErr(err, ErrEmptyList):
+	case errors.Is(err, ErrEmptyList):
 		return "empty_list"
 	}
 	return "other"

@@ -1,14 +1,11 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/ergo-services/ergo/etf"
 	"github.com/ergo-services/ergo/gen"
 )
-
-func isErr(err, target error) bool { return errors.Is(err, target) }
 
 // ergoTarget converts our addressing (local name, ProcessID, pid) into
 // ergo's.
