@@ -16,6 +16,7 @@ type Token struct {
 	Expiry    int64    `record:"expiry,lww"` // Unix seconds; 0 never expires
 	Comment   string   `record:"comment,lww"`
 	CreatedAt int64    `record:"created_at,lww"` // Unix seconds
+	Parent    string   `record:"parent,lww"`     // one-time token: the access token id it stands for
 }
 
 // NewToken returns a new token record holding the non-zero fields of v.
