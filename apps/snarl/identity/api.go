@@ -220,6 +220,8 @@ type API interface {
 	// resource counter.
 	ChangeResource(ctx context.Context, org, resource string, delta int64) error
 	Accounting(ctx context.Context, org string, start, end int64) ([]AccountingEntry, error)
+	// AddAccounting appends an entry to an org's accounting log.
+	AddAccounting(ctx context.Context, org string, e AccountingEntry) error
 
 	// Clients.
 	CreateClient(ctx context.Context, name, secret string) (string, error)
