@@ -1,0 +1,97 @@
+package identity
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/fifogo/fifo/internal/perm"
+)
+
+func TestClientCredentials(t *testing.T) {
+	f := newFixture(t)
+	cid, err := f.CreateClient(f.ctx, "robot", "s3cret")
+	f.must(t, err)
+	if _, err := f.CreateClient(f.ctx, "robot", "x"); !errors.Is(err, ErrConflict) {
+		t.Fatalf("duplicate client: %v", err)
+	}
+	f.must(t, f.Grant(f.ctx, Clients, cid, perm.Permission{"cloud", "vms", "list"}))
+	tok, err := f.ClientCredentials(f.ctx, "robot", "s3cret", nil)
+	f.must(t, err)
+	if tok.RefreshToken != "" {
+		t.Fatal("client_credentials issued a refresh token")
+	}
+	s, err := f.Resolve(f.ctx, tok.AccessToken)
+	f.must(t, err)
+	if s.User != "" || s.Client != cid || !f.allowed(t, s, "cloud", "vms", "list") || f.allowed(t, s, "cloud", "users", "list") {
+		t.Fatalf("client session %+v", s)
+	}
+	if _, err := f.ClientCredentials(f.ctx, "robot", "wrong", nil); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("wrong secret: %v", err)
+	}
+	if _, err := f.ClientCredentials(f.ctx, "nobody", "x", nil); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("unknown client: %v", err)
+	}
+	_, err = f.CreateClient(f.ctx, "spa", "")
+	f.must(t, err)
+	if _, err := f.ClientCredentials(f.ctx, "spa", "", nil); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("public client with client_credentials: %v", err)
+	}
+	f.must(t, f.SetClientSecret(f.ctx, cid, "new"))
+	if _, err := f.ClientCredentials(f.ctx, "robot", "s3cret", nil); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("old secret after change: %v", err)
+	}
+	if strings.Contains(f.logs.String(), "s3cret") {
+		t.Fatal("client secret in the log")
+	}
+}
+
+func TestAuthorizationCodeFlow(t *testing.T) {
+	f := newFixture(t)
+	uid := f.user(t, "alice", "pw")
+	cid, err := f.CreateClient(f.ctx, "app", "sec")
+	f.must(t, err)
+	const cb = "https://app.example/cb"
+	if err := f.AddRedirectURI(f.ctx, cid, "not a uri"); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("bad redirect uri: %v", err)
+	}
+	f.must(t, f.AddRedirectURI(f.ctx, cid, cb))
+	req := AuthorizeRequest{ResponseType: "code", ClientID: "app", RedirectURI: cb, State: "xyz", Username: "alice", Password: "pw"}
+	if _, err := f.Authorize(f.ctx, AuthorizeRequest{ResponseType: "code", ClientID: "app", RedirectURI: "https://evil/cb", Username: "alice", Password: "pw"}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("unregistered redirect: %v", err)
+	}
+	loc, err := f.Authorize(f.ctx, req)
+	f.must(t, err)
+	u, err := url.Parse(loc)
+	f.must(t, err)
+	code := u.Query().Get("code")
+	if !strings.HasPrefix(loc, cb+"?") || u.Query().Get("state") != "xyz" || code == "" {
+		t.Fatalf("redirect %q", loc)
+	}
+	if _, err := f.Code(f.ctx, code, cb, "app", "wrong"); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("code with a bad client secret: %v", err)
+	}
+	tok, err := f.Code(f.ctx, code, cb, "app", "sec")
+	f.must(t, err)
+	s, err := f.Resolve(f.ctx, tok.AccessToken)
+	f.must(t, err)
+	if s.User != uid || s.Client != cid {
+		t.Fatalf("code session %+v", s)
+	}
+	if _, err := f.Code(f.ctx, code, cb, "app", "sec"); !errors.Is(err, ErrInvalidGrant) {
+		t.Fatalf("code used twice: %v", err)
+	}
+	req.ResponseType = "token"
+	loc, err = f.Authorize(f.ctx, req)
+	f.must(t, err)
+	u, _ = url.Parse(loc)
+	frag, _ := url.ParseQuery(u.Fragment)
+	if _, err := f.Resolve(f.ctx, frag.Get("access_token")); err != nil || frag.Get("state") != "xyz" {
+		t.Fatalf("implicit grant redirect %q: %v", loc, err)
+	}
+	f.must(t, f.DeleteRedirectURI(f.ctx, cid, URIID(cb)))
+	if _, err := f.Authorize(f.ctx, req); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("authorize after the uri was removed: %v", err)
+	}
+}
