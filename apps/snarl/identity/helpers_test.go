@@ -10,8 +10,8 @@ import (
 
 	"github.com/fifogo/fifo/apps/snarl/credential"
 	"github.com/fifogo/fifo/internal/perm"
-	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/recstore"
 )
 
 // recordCodec merges records like production nodes do.

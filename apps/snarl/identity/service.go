@@ -11,8 +11,8 @@ import (
 
 	"github.com/fifogo/fifo/apps/snarl/credential"
 	"github.com/fifogo/fifo/internal/crdt"
-	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/recstore"
 )
 
 // Service implements API over a record store.
