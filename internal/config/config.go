@@ -17,6 +17,8 @@ type Config struct {
 	Store Store
 	// Shutdown bounds a graceful stop.
 	Shutdown Shutdown
+	// Snarl configures identity and access.
+	Snarl Snarl
 }
 
 // Node is the [node] table.
@@ -76,6 +78,15 @@ type Shutdown struct {
 	// must be positive. TOML shutdown.timeout as a Go duration string such as
 	// "10s", env FIFO_SHUTDOWN_TIMEOUT, default 10s.
 	Timeout time.Duration
+}
+
+// Snarl is the [snarl] table.
+type Snarl struct {
+	// AdminPassword is the password the first start gives user "admin";
+	// empty generates one, printed once and written to
+	// <data_dir>/admin-password (mode 0600). TOML snarl.admin_password,
+	// env FIFO_ADMIN_PASSWORD, default empty.
+	AdminPassword string
 }
 
 // Default returns the configuration a node runs with when neither a file nor

@@ -18,6 +18,7 @@
 //	[log]      level, format
 //	[store]    partitions
 //	[shutdown] timeout
+//	[snarl]    admin_password
 //
 // Contract:
 //   - The package is pure: Load reads only the file it is given and the

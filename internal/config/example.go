@@ -48,4 +48,10 @@ partitions = 64
 [shutdown]
 # How long a graceful stop may take, as a Go duration. Env FIFO_SHUTDOWN_TIMEOUT.
 timeout = "10s"
+
+[snarl]
+# Password of user "admin", used only by the first start of an empty data
+# dir; empty generates one, printed once and written to
+# <data_dir>/admin-password (mode 0600). Env FIFO_ADMIN_PASSWORD.
+admin_password = ""
 `

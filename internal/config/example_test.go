@@ -35,9 +35,9 @@ func TestExampleSetsEveryKey(t *testing.T) {
 	for _, table := range raw {
 		n += len(table)
 	}
-	// Default has 11 settings; TestSchemaCoversConfig ties that to Config.
-	if n != 11 {
-		t.Fatalf("Example sets %d keys, want 11: %v", n, raw)
+	// Default has 12 settings; TestSchemaCoversConfig ties that to Config.
+	if n != 12 {
+		t.Fatalf("Example sets %d keys, want 12: %v", n, raw)
 	}
 }
 

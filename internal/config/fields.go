@@ -35,6 +35,7 @@ func fields(c *Config) []field {
 		{"log", "format", "FIFO_LOG_FORMAT", stringValue{&c.Log.Format}},
 		{"store", "partitions", "FIFO_PARTITIONS", intValue{&c.Store.Partitions}},
 		{"shutdown", "timeout", "FIFO_SHUTDOWN_TIMEOUT", durationValue{&c.Shutdown.Timeout}},
+		{"snarl", "admin_password", "FIFO_ADMIN_PASSWORD", stringValue{&c.Snarl.AdminPassword}},
 	}
 }
 
