@@ -98,4 +98,3 @@ func (s *Service) newHub() *hub.Hub {
 		OnDeliver:   func(n int) { s.m.Deliveries.Add(float64(n)) },
 	})
 }
-
