@@ -1,7 +1,9 @@
 package releases
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -9,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fifogo/fifo/actors/store"
+	"github.com/fifogo/fifo/apps/snarl"
+	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/internal/config"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/storage"
@@ -35,6 +39,11 @@ type Env struct {
 	StoreMetrics *store.Metrics
 	// StoreService is the node's store (its App runs in the release).
 	StoreService *store.Service
+	// Identity is snarl's service, when the release runs snarl.
+	Identity *identity.Service
+	// Out receives the few lines meant for the operator's terminal rather
+	// than the log (the generated admin password). Default os.Stdout.
+	Out io.Writer
 }
 
 // Release is a named set of applications, started in order and stopped in
@@ -42,21 +51,38 @@ type Env struct {
 type Release struct {
 	Name        string
 	Description string
-	Apps        func(env *Env) []supervisors.App
+	Apps        func(env *Env) ([]supervisors.App, error)
+	// Start, when set, runs once every application has started and before
+	// the node reports ready (first-start initialisation); an error stops
+	// the node.
+	Start func(ctx context.Context, env *Env) error
 }
 
 // AllInOneName names the default release.
 const AllInOneName = "all-in-one"
 
-// AllInOne runs every control-plane application on one node. The record
-// store is its first application; snarl, sniffle, howl, wiggle and a
-// simulated chunter join it as they are built.
+// AllInOne runs every control-plane application on one node: the record
+// store, snarl, howl and wiggle (sniffle and a simulated chunter join as
+// they are built). The first start of an empty data dir creates the admin
+// user.
 func AllInOne() Release {
 	return Release{
 		Name:        AllInOneName,
 		Description: "every application on one node, with a simulated hypervisor",
-		Apps: func(env *Env) []supervisors.App {
-			return []supervisors.App{env.StoreService.App(env.Version)}
+		Apps: func(env *Env) ([]supervisors.App, error) {
+			id, err := identity.New(env.Store, identity.Options{Actor: env.Config.Node.Name,
+				Logger: env.Logger.With("app", snarl.AppName)})
+			if err != nil {
+				return nil, err
+			}
+			env.Identity = id
+			return []supervisors.App{
+				env.StoreService.App(env.Version),
+				snarl.App(id, env.Version, snarl.Options{Logger: env.Logger.With("app", snarl.AppName)}),
+			}, nil
+		},
+		Start: func(ctx context.Context, env *Env) error {
+			return snarl.FirstStart(ctx, env.Identity, env.Config.Node.DataDir, env.Config.Snarl.AdminPassword, env.Out)
 		},
 	}
 }

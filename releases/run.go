@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -37,6 +38,9 @@ type Hooks struct {
 	OnReady func(env *Env)
 	// Codec overrides the record codec (tests).
 	Codec store.Codec
+	// Out receives operator messages (the generated admin password);
+	// default os.Stdout.
+	Out io.Writer
 }
 
 // appStartTimeout bounds the start of one application.
@@ -66,7 +70,10 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hook
 	info := version.Get()
 	reg := ops.NewRegistry(info)
 	env := &Env{Config: cfg, Logger: log, Registry: reg, Mux: mux, Version: info.Version,
-		Codec: hooks.Codec, StoreMetrics: store.NewMetrics(reg)}
+		Codec: hooks.Codec, StoreMetrics: store.NewMetrics(reg), Out: hooks.Out}
+	if env.Out == nil {
+		env.Out = os.Stdout
+	}
 	if env.Codec == nil {
 		env.Codec = RecordCodec{}
 	}
@@ -112,8 +119,17 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hook
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
-	apps := rel.Apps(env)
+	apps, err := rel.Apps(env)
+	if err != nil {
+		shutdown(cfg, log, srv, node, nil)
+		return fmt.Errorf("release %s: %w", rel.Name, err)
+	}
 	started, err := startApps(ctx, node, apps)
+	if err == nil && rel.Start != nil {
+		if err = rel.Start(ctx, env); err != nil {
+			err = fmt.Errorf("release %s start: %w", rel.Name, err)
+		}
+	}
 	if err != nil {
 		shutdown(cfg, log, srv, node, started)
 		return err
