@@ -1,9 +1,12 @@
 package howl
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"log/slog"
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/coder/websocket"
@@ -17,26 +20,35 @@ type conn struct {
 	s         *Service
 	hub       *hub.Hub
 	ws        *websocket.Conn
+	raw       net.Conn // the socket under ws, to cut it whatever ws does
 	sub       *hub.Sub
 	enc       hub.Encoding
 	typ       websocket.MessageType
 	principal Principal
 	log       *slog.Logger
-	// ctx is cancelled to cut the connection (every pending read and
-	// write fails and the socket closes).
+	// ctx bounds the connection's calls to the principal; it ends with
+	// the connection.
 	ctx    context.Context
 	cancel context.CancelFunc
+	// writeTimer cuts the connection when one write takes longer than
+	// WriteTimeout. Reads and writes take no context: a context per
+	// operation costs a timer and a callback registration per frame,
+	// which a fan-out to thousands of connections pays thousands of times.
+	writeTimer *time.Timer
 }
 
 // serve runs a connection until it ends.
-func (s *Service) serve(h *hub.Hub, ws *websocket.Conn, p Principal) {
-	c := &conn{s: s, hub: h, ws: ws, principal: p, enc: hub.JSON, typ: websocket.MessageText, log: s.log}
+func (s *Service) serve(h *hub.Hub, ws *websocket.Conn, raw net.Conn, p Principal) {
+	c := &conn{s: s, hub: h, ws: ws, raw: raw, principal: p, enc: hub.JSON, typ: websocket.MessageText, log: s.log}
 	if ws.Subprotocol() == SubprotocolMsgPack {
 		c.enc, c.typ = hub.MsgPack, websocket.MessageBinary
 	}
 	ws.SetReadLimit(s.opts.ReadLimit)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	defer c.cancel()
+	c.writeTimer = time.AfterFunc(time.Hour, c.writeTimedOut)
+	c.writeTimer.Stop()
+	defer c.writeTimer.Stop()
 	sub, err := h.Attach(c.enc, c.ended)
 	if err != nil {
 		// The hub closed between the check and the upgrade.
@@ -63,16 +75,32 @@ func (s *Service) serve(h *hub.Hub, ws *websocket.Conn, p Principal) {
 // finish its pending write, so the writer can still send the close frame.
 func (c *conn) ended(r hub.Reason) {
 	if r == hub.ReasonDetached {
-		c.cancel()
+		c.cut()
 		return
 	}
-	time.AfterFunc(c.s.opts.CloseGrace, c.cancel)
+	time.AfterFunc(c.s.opts.CloseGrace, c.cut)
+}
+
+// cut closes the socket at once: every pending read and write fails,
+// even a close handshake waiting on a peer that does not read (which
+// ws.CloseNow would leave alone).
+func (c *conn) cut() {
+	c.cancel()
+	c.raw.Close()
+}
+
+// writeTimedOut cuts a connection whose write took WriteTimeout.
+func (c *conn) writeTimedOut() {
+	if c.sub.Reason() == "" {
+		c.s.m.Dropped.WithLabelValues("write_timeout").Inc()
+	}
+	c.cut()
 }
 
 // read runs the client's commands until the connection fails or closes.
 func (c *conn) read() {
 	for {
-		_, frame, err := c.ws.Read(c.ctx)
+		_, frame, err := c.ws.Read(context.Background())
 		if err != nil {
 			return
 		}
@@ -128,14 +156,10 @@ func (c *conn) write() {
 		}
 		select {
 		case f := <-c.sub.Out():
-			ctx, cancel := context.WithTimeout(c.ctx, c.s.opts.WriteTimeout)
-			err := c.ws.Write(ctx, c.typ, f)
-			timedOut := ctx.Err() == context.DeadlineExceeded
-			cancel()
+			c.writeTimer.Reset(c.s.opts.WriteTimeout)
+			err := c.ws.Write(context.Background(), c.typ, f)
+			c.writeTimer.Stop()
 			if err != nil {
-				if timedOut && c.sub.Reason() == "" {
-					c.s.m.Dropped.WithLabelValues("write_timeout").Inc()
-				}
 				c.hub.Detach(c.sub)
 				return
 			}
@@ -156,3 +180,19 @@ func (c *conn) close() {
 		c.ws.Close(websocket.StatusGoingAway, "shutdown")
 	}
 }
+
+// hijackRecorder keeps the connection websocket.Accept hijacks.
+type hijackRecorder struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+// Hijack implements http.Hijacker.
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = c
+	return c, brw, err
+}
+
+// Unwrap returns the wrapped writer (for http.ResponseController).
+func (h *hijackRecorder) Unwrap() http.ResponseWriter { return h.ResponseWriter }

@@ -55,7 +55,8 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, http.StatusForbidden, "permission denied", "ott_invalid")
 		return
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	rec := &hijackRecorder{ResponseWriter: w}
+	ws, err := websocket.Accept(rec, r, &websocket.AcceptOptions{
 		Subprotocols:   []string{SubprotocolJSON, SubprotocolMsgPack},
 		OriginPatterns: s.opts.OriginPatterns,
 	})
@@ -65,7 +66,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Debug("websocket handshake failed", "err", err)
 		return
 	}
-	s.serve(h, ws, principal)
+	s.serve(h, ws, rec.conn, principal)
 }
 
 // reject answers a request that is not served, with a plain-text body.

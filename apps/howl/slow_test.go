@@ -135,3 +135,29 @@ func TestStalledSlowConsumerIsCut(t *testing.T) {
 	}
 	runtimetest.WaitFor(t, "the stalled connection cut", func() bool { return testutil.ToFloat64(conns) == 0 })
 }
+
+// A write that takes longer than WriteTimeout cuts the connection, even
+// while its queue still has room.
+func TestStalledWriteTimesOut(t *testing.T) {
+	e := newEnv(t, func(o *howl.Options) { o.WriteTimeout = 100 * time.Millisecond })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.serve(smallSendBuffers{ln})
+	e.startApp()
+	c := e.connectWith("", &websocket.DialOptions{HTTPClient: smallReadClient()}, "*")
+	c.join("vm-1")
+	timeouts := e.svc.Metrics().Dropped.WithLabelValues("write_timeout")
+	pad := strings.Repeat("z", 8000)
+	for i := 0; i < 16; i++ { // far fewer than the queue holds
+		e.publish("vm-1", "log", pad)
+	}
+	runtimetest.WaitFor(t, "the write timeout", func() bool { return testutil.ToFloat64(timeouts) == 1 })
+	runtimetest.WaitFor(t, "the connection gone", func() bool {
+		return testutil.ToFloat64(e.svc.Metrics().Connections) == 0
+	})
+	if got := testutil.ToFloat64(e.svc.Metrics().Dropped.WithLabelValues("slow_consumer")); got != 0 {
+		t.Fatalf("dropped{slow_consumer} = %v, want 0", got)
+	}
+}

@@ -15,7 +15,7 @@ import (
 
 func main() {
 	quick := flag.Bool("quick", false, "smaller loads (a smoke run, not a measurement)")
-	only := flag.String("only", "", "run one section: writes, reads or crdt")
+	only := flag.String("only", "", "run one section: writes, reads, crdt or howl")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -49,6 +49,7 @@ func run(w io.Writer, quick bool, only string) error {
 		{"writes", func() error { return benchWrites(tw, dir, quick) }},
 		{"reads", func() error { return benchReads(tw, dir, quick) }},
 		{"crdt", func() error { return benchCRDT(tw) }},
+		{"howl", func() error { return benchHowl(tw, quick) }},
 	}
 	for _, s := range sections {
 		if only != "" && only != s.name {
