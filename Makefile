@@ -20,12 +20,17 @@ ALLPKGS   = $(shell $(GO) list ./...)
 ERGOPKGS  = $(shell $(GO) list -f '{{.ImportPath}} {{join .Deps " "}}' ./... | awk '/ github.com\/ergo-services\/ergo( |$$)/ {print $$1}')
 PUREPKGS  = $(filter-out $(ERGOPKGS),$(ALLPKGS))
 
-.PHONY: all build run test test-pure test-actors bench lint fuzz clean deps
+.PHONY: all build run test test-pure test-actors bench lint fuzz clean deps chunter-illumos
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build $(BUILDFLAGS) -o bin/fifo ./cmd/fifo
 	CGO_ENABLED=0 $(GO) build $(BUILDFLAGS) -o bin/chunter ./cmd/chunter
+
+# The SmartOS agent. ergo lacks an illumos file in lib/osdep; the script
+# overlays ours on a vendored copy (see releases/illumos/build.sh).
+chunter-illumos:
+	releases/illumos/build.sh bin/chunter-illumos $(BUILDFLAGS)
 
 # exec: the node gets Ctrl-C/SIGTERM itself and make reports its exit code.
 run: build
