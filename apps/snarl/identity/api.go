@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/fifogo/fifo/internal/entity"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/record"
 )
@@ -12,12 +13,13 @@ import (
 // Errors of the identity service. Test with errors.Is; the REST edge maps
 // them to status codes (in brackets).
 var (
-	// ErrNotFound: no such user, role, org, client, token, key or trigger (404).
-	ErrNotFound = errors.New("identity: not found")
+	// ErrNotFound: no such user, role, org, client, token, key or trigger
+	// (404). It is entity.ErrNotFound, shared by every domain service.
+	ErrNotFound = entity.ErrNotFound
 	// ErrConflict: the name, SSH key or client is already taken (409).
-	ErrConflict = errors.New("identity: already exists")
+	ErrConflict = entity.ErrConflict
 	// ErrInvalid: a malformed argument (name, password, key, permission) (400).
-	ErrInvalid = errors.New("identity: invalid")
+	ErrInvalid = entity.ErrInvalid
 	// ErrUnauthorized: no valid credentials or token (401).
 	ErrUnauthorized = errors.New("identity: unauthorized")
 	// ErrForbidden: valid credentials without the right (403).

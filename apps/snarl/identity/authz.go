@@ -34,7 +34,7 @@ func (s *Service) clientEffective(ctx context.Context, client string) (*perm.Set
 	if set, ok := s.cache.permsOf(client, now); ok {
 		return set, nil
 	}
-	r, err := s.load(ctx, record.BucketClient, client)
+	r, err := s.repo.Load(ctx, record.BucketClient, client)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (s *Service) withRoles(ctx context.Context, own [][]string, roles []string)
 		set.Add(p)
 	}
 	for _, id := range roles {
-		r, err := s.load(ctx, record.BucketRole, id)
+		r, err := s.repo.Load(ctx, record.BucketRole, id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fifogo/fifo/internal/entity"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/recstore"
 )
@@ -31,7 +32,7 @@ func (s *Service) Initialized(ctx context.Context) (bool, error) {
 	case errors.Is(err, recstore.ErrNotFound):
 		return false, nil
 	}
-	return false, storeErr(err, "realm")
+	return false, entity.StoreErr(err, "realm")
 }
 
 // Bootstrap initialises an empty realm like snarl-admin init: org
@@ -68,7 +69,9 @@ func (s *Service) Bootstrap(ctx context.Context, adminPassword string) (bool, er
 		func() error { return s.Grant(ctx, Users, user, perm.Permission{"orgs", org, "_"}) },
 		func() error { return s.JoinRole(ctx, user, role) },
 		func() error { return s.JoinOrg(ctx, user, org, true) },
-		func() error { return storeErr(s.st.ClaimName(ctx, realmBucket, DefaultRealm, "initialized"), "realm") },
+		func() error {
+			return entity.StoreErr(s.st.ClaimName(ctx, realmBucket, DefaultRealm, "initialized"), "realm")
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -25,7 +25,7 @@ func (s *Service) CreateClient(ctx context.Context, name, secret string) (string
 	if err != nil {
 		return "", err
 	}
-	return s.createNamed(ctx, record.BucketClient, "client", name, func(id string, st record.Stamp) (*record.Record, error) {
+	return s.repo.CreateNamed(ctx, record.BucketClient, "client", name, func(id string, st record.Stamp) (*record.Record, error) {
 		return record.NewClient(st, record.Client{UUID: id, Name: name, ClientID: name, Secret: sec, ClientType: typ})
 	})
 }
@@ -48,7 +48,7 @@ func (s *Service) SetClientSecret(ctx context.Context, client, secret string) er
 	if err != nil {
 		return err
 	}
-	return s.update(ctx, record.BucketClient, client, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketClient, client, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		d, err := r.SetField(st, "secret", sec)
 		if err != nil {
 			return nil, err
@@ -82,14 +82,14 @@ func (s *Service) AddRedirectURI(ctx context.Context, client, uri string) error 
 	if err := validRedirect(uri); err != nil {
 		return err
 	}
-	return s.update(ctx, record.BucketClient, client, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketClient, client, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		return r.AddToSet(st, "redirect_uris", uri)
 	})
 }
 
 // DeleteRedirectURI implements API.
 func (s *Service) DeleteRedirectURI(ctx context.Context, client, uriID string) error {
-	return s.update(ctx, record.BucketClient, client, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketClient, client, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
 		c, err := record.ClientFromRecord(r)
 		if err != nil {
 			return nil, err
@@ -109,7 +109,7 @@ func (s *Service) authClient(ctx context.Context, clientID, secret string) (reco
 	if err != nil {
 		return record.Client{}, fmt.Errorf("client %q: %w", clientID, ErrInvalidClient)
 	}
-	r, err := s.load(ctx, record.BucketClient, id)
+	r, err := s.repo.Load(ctx, record.BucketClient, id)
 	if err != nil {
 		return record.Client{}, fmt.Errorf("client %q: %w", clientID, ErrInvalidClient)
 	}

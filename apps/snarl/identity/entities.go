@@ -2,61 +2,12 @@ package identity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/fifogo/fifo/internal/crdt"
+	"github.com/fifogo/fifo/internal/entity"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/record"
 )
-
-// createNamed claims name in bucket for a new id and writes the record mk
-// makes; the name is released again when the write fails.
-func (s *Service) createNamed(ctx context.Context, bucket, what, name string, mk func(id string, st record.Stamp) (*record.Record, error)) (string, error) {
-	if err := validName(what, name); err != nil {
-		return "", err
-	}
-	id, err := s.newID()
-	if err != nil {
-		return "", err
-	}
-	if err := s.st.ClaimName(ctx, bucket, name, id); err != nil {
-		return "", storeErr(err, fmt.Sprintf("%s %q", what, name))
-	}
-	r, err := mk(id, s.stamp())
-	if err == nil {
-		err = s.put(ctx, bucket, id, r)
-	}
-	if err != nil {
-		if rerr := s.st.ReleaseName(context.WithoutCancel(ctx), bucket, name, id); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
-		return "", fmt.Errorf("create %s %q: %w", what, name, err)
-	}
-	return id, nil
-}
-
-// deleteNamed removes a record and frees its name.
-func (s *Service) deleteNamed(ctx context.Context, bucket, id, name string) error {
-	if err := s.st.Delete(ctx, bucket, id); err != nil {
-		return storeErr(err, "delete "+bucket+" "+id)
-	}
-	if name != "" {
-		if err := s.st.ReleaseName(ctx, bucket, name, id); err != nil {
-			return storeErr(err, "release "+bucket+" name")
-		}
-	}
-	return nil
-}
-
-// nameOf returns the name field of a record.
-func nameOf(r *record.Record) string {
-	var name string
-	if v, ok := r.Fields.GetKind("name", crdt.KindLWW); ok {
-		_ = v.LWW.Decode(&name)
-	}
-	return name
-}
 
 // Delete implements API. Deleting a role or org also removes it from
 // every user; deleting a user revokes their API keys and frees their SSH
@@ -66,7 +17,7 @@ func (s *Service) Delete(ctx context.Context, k Kind, id string) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.load(ctx, b, id)
+	r, err := s.repo.Load(ctx, b, id)
 	if err != nil {
 		return err
 	}
@@ -97,7 +48,7 @@ func (s *Service) Delete(ctx context.Context, k Kind, id string) error {
 	if err != nil {
 		return fmt.Errorf("delete %s %s: %w", k, id, err)
 	}
-	return s.deleteNamed(ctx, b, id, nameOf(r))
+	return s.repo.DeleteNamed(ctx, b, id, entity.Name(r))
 }
 
 // forgetUser revokes a user's API keys and frees their SSH key ids.
@@ -108,7 +59,7 @@ func (s *Service) forgetUser(ctx context.Context, r *record.Record, id string) e
 	}
 	for _, t := range u.Tokens {
 		if err := s.st.Delete(ctx, record.BucketToken, t.ID); err != nil {
-			return storeErr(err, "delete token")
+			return entity.StoreErr(err, "delete token")
 		}
 	}
 	for _, k := range u.SSHKeys {
@@ -139,7 +90,7 @@ func (s *Service) eachUser(ctx context.Context, fn func(u record.User) error) er
 		return nil
 	})
 	if err != nil {
-		return storeErr(err, "users")
+		return entity.StoreErr(err, "users")
 	}
 	for _, u := range users {
 		if err := fn(u); err != nil {
@@ -183,7 +134,7 @@ func (s *Service) changePerm(ctx context.Context, k Kind, id string, p perm.Perm
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("permission: %w: %w", ErrInvalid, err)
 	}
-	if err := s.update(ctx, b, id, fn); err != nil {
+	if err := s.repo.Update(ctx, b, id, fn); err != nil {
 		return err
 	}
 	if k == Roles {

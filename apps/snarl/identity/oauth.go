@@ -244,7 +244,7 @@ func (s *Service) clientByID(ctx context.Context, clientID string) (record.Clien
 	if err != nil {
 		return record.Client{}, fmt.Errorf("client %q: %w", clientID, ErrInvalidClient)
 	}
-	r, err := s.load(ctx, record.BucketClient, id)
+	r, err := s.repo.Load(ctx, record.BucketClient, id)
 	if err != nil {
 		return record.Client{}, fmt.Errorf("client %q: %w", clientID, ErrInvalidClient)
 	}

@@ -12,14 +12,14 @@ import (
 
 // CreateRole implements API.
 func (s *Service) CreateRole(ctx context.Context, name string) (string, error) {
-	return s.createNamed(ctx, record.BucketRole, "role", name, func(id string, st record.Stamp) (*record.Record, error) {
+	return s.repo.CreateNamed(ctx, record.BucketRole, "role", name, func(id string, st record.Stamp) (*record.Record, error) {
 		return record.NewRole(st, record.Role{UUID: id, Name: name})
 	})
 }
 
 // CreateOrg implements API.
 func (s *Service) CreateOrg(ctx context.Context, name string) (string, error) {
-	return s.createNamed(ctx, record.BucketOrg, "org", name, func(id string, st record.Stamp) (*record.Record, error) {
+	return s.repo.CreateNamed(ctx, record.BucketOrg, "org", name, func(id string, st record.Stamp) (*record.Record, error) {
 		return record.NewOrg(st, record.Org{UUID: id, Name: name})
 	})
 }
@@ -65,11 +65,11 @@ func (s *Service) AddTrigger(ctx context.Context, org string, t OrgTrigger) (str
 	if err != nil {
 		return "", err
 	}
-	id, err := s.newID()
+	id, err := s.repo.NewID()
 	if err != nil {
 		return "", err
 	}
-	err = s.update(ctx, record.BucketOrg, org, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	err = s.repo.Update(ctx, record.BucketOrg, org, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		return record.AddOrgTrigger(r, st, id, record.Trigger{Event: t.Event, Action: t.Action, Target: t.Target, Permission: p})
 	})
 	return id, err
@@ -77,7 +77,7 @@ func (s *Service) AddTrigger(ctx context.Context, org string, t OrgTrigger) (str
 
 // DeleteTrigger implements API.
 func (s *Service) DeleteTrigger(ctx context.Context, org, triggerID string) error {
-	return s.update(ctx, record.BucketOrg, org, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketOrg, org, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
 		o, err := record.OrgFromRecord(r)
 		if err != nil {
 			return nil, err
@@ -117,7 +117,7 @@ func Triggers(o record.Org) map[string]OrgTrigger {
 // to element (the new user, VM, dataset or grouping); "$" in a stored
 // permission becomes element.
 func (s *Service) RunTriggers(ctx context.Context, org, event, element string) error {
-	r, err := s.load(ctx, record.BucketOrg, org)
+	r, err := s.repo.Load(ctx, record.BucketOrg, org)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (s *Service) ChangeResource(ctx context.Context, org, resource string, delt
 	if resource == "" || delta == 0 {
 		return fmt.Errorf("resource %q by %d: %w", resource, delta, ErrInvalid)
 	}
-	return s.update(ctx, record.BucketOrg, org, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketOrg, org, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		if delta > 0 {
 			return r.Inc(st, "resources", resource, uint64(delta))
 		}
@@ -184,16 +184,16 @@ func (s *Service) AddAccounting(ctx context.Context, org string, e AccountingEnt
 	default:
 		return fmt.Errorf("accounting action %q: %w", e.Action, ErrInvalid)
 	}
-	mu := s.lock(record.BucketAccounting, org)
+	mu := s.repo.Lock(record.BucketAccounting, org)
 	mu.Lock()
 	defer mu.Unlock()
-	st := s.stamp()
-	base, err := s.load(ctx, record.BucketAccounting, org)
+	st := s.repo.Stamp()
+	base, err := s.repo.Load(ctx, record.BucketAccounting, org)
 	if err != nil {
 		if base, err = record.NewAccounting(st, record.Accounting{Org: org}); err != nil {
 			return err
 		}
-		if err := s.put(ctx, record.BucketAccounting, org, base); err != nil {
+		if err := s.repo.Put(ctx, record.BucketAccounting, org, base); err != nil {
 			return err
 		}
 	}
@@ -201,7 +201,7 @@ func (s *Service) AddAccounting(ctx context.Context, org string, e AccountingEnt
 	if err != nil {
 		return fmt.Errorf("accounting: %w: %w", ErrInvalid, err)
 	}
-	return s.put(ctx, record.BucketAccounting, org, d)
+	return s.repo.Put(ctx, record.BucketAccounting, org, d)
 }
 
 // Accounting implements API: the entries with start ≤ timestamp ≤ end
@@ -210,7 +210,7 @@ func (s *Service) Accounting(ctx context.Context, org string, start, end int64) 
 	if err := s.exists(ctx, Orgs, org); err != nil {
 		return nil, err
 	}
-	r, err := s.load(ctx, record.BucketAccounting, org)
+	r, err := s.repo.Load(ctx, record.BucketAccounting, org)
 	if err != nil {
 		return []AccountingEntry{}, nil
 	}

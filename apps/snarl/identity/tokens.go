@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fifogo/fifo/apps/snarl/credential"
+	"github.com/fifogo/fifo/internal/entity"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/record"
 )
@@ -41,11 +42,11 @@ func (s *Service) mint(ctx context.Context, k credential.Kind, user, client stri
 	if !g.ExpiresAt.IsZero() {
 		v.Expiry = g.ExpiresAt.Unix()
 	}
-	r, err := record.NewToken(s.stamp(), v)
+	r, err := record.NewToken(s.repo.Stamp(), v)
 	if err != nil {
 		return minted{}, err
 	}
-	if err := s.put(ctx, record.BucketToken, t.ID, r); err != nil {
+	if err := s.repo.Put(ctx, record.BucketToken, t.ID, r); err != nil {
 		return minted{}, err
 	}
 	return minted{bearer: t.Secret(), id: t.ID, expires: g.ExpiresAt}, nil
@@ -54,7 +55,7 @@ func (s *Service) mint(ctx context.Context, k credential.Kind, user, client stri
 // token loads a token record by id; unknown and expired tokens are
 // ErrUnauthorized.
 func (s *Service) token(ctx context.Context, id string) (record.Token, error) {
-	r, err := s.load(ctx, record.BucketToken, id)
+	r, err := s.repo.Load(ctx, record.BucketToken, id)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return record.Token{}, fmt.Errorf("token: %w", ErrUnauthorized)
@@ -75,7 +76,7 @@ func (s *Service) token(ctx context.Context, id string) (record.Token, error) {
 // consume takes a single-use token of kind k: at most one caller ever
 // gets it, on any node that shares the store's unique names.
 func (s *Service) consume(ctx context.Context, id string, k credential.Kind) (record.Token, error) {
-	nonce, err := s.newID()
+	nonce, err := s.repo.NewID()
 	if err != nil {
 		return record.Token{}, err
 	}
@@ -95,7 +96,7 @@ func (s *Service) consume(ctx context.Context, id string, k credential.Kind) (re
 		return record.Token{}, fmt.Errorf("not a %s token: %w", k, ErrUnauthorized)
 	}
 	if err := s.st.Delete(ctx, record.BucketToken, id); err != nil {
-		return record.Token{}, storeErr(err, "consume token")
+		return record.Token{}, entity.StoreErr(err, "consume token")
 	}
 	return t, nil
 }
@@ -223,7 +224,7 @@ func (s *Service) RevokeToken(ctx context.Context, sess Session, bearer string) 
 		return s.DeleteAPIKey(ctx, t.User, id)
 	}
 	s.cache.dropSession(id)
-	return storeErr(s.st.Delete(ctx, record.BucketToken, id), "revoke token")
+	return entity.StoreErr(s.st.Delete(ctx, record.BucketToken, id), "revoke token")
 }
 
 // CreateAPIKey implements API.
@@ -239,7 +240,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, user, comment string, scope 
 	if err != nil {
 		return APIKey{}, err
 	}
-	err = s.update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	err = s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		return r.AddToSet(st, "tokens", record.UserToken{Type: credential.KindAPIKey.String(), ID: m.id, Scope: names, Comment: comment})
 	})
 	if err != nil {
@@ -251,7 +252,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, user, comment string, scope 
 
 // DeleteAPIKey implements API.
 func (s *Service) DeleteAPIKey(ctx context.Context, user, tokenID string) error {
-	err := s.update(ctx, record.BucketUser, user, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+	err := s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
 		u, err := record.UserFromRecord(r)
 		if err != nil {
 			return nil, err
@@ -266,7 +267,7 @@ func (s *Service) DeleteAPIKey(ctx context.Context, user, tokenID string) error 
 		return err
 	}
 	s.cache.dropSession(tokenID)
-	return storeErr(s.st.Delete(ctx, record.BucketToken, tokenID), "delete api key")
+	return entity.StoreErr(s.st.Delete(ctx, record.BucketToken, tokenID), "delete api key")
 }
 
 // SweepTokens deletes expired tokens and returns how many; the snarl
@@ -286,11 +287,11 @@ func (s *Service) SweepTokens(ctx context.Context) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, storeErr(err, "sweep tokens")
+		return 0, entity.StoreErr(err, "sweep tokens")
 	}
 	for _, id := range expired {
 		if err := s.st.Delete(ctx, record.BucketToken, id); err != nil {
-			return 0, storeErr(err, "sweep tokens")
+			return 0, entity.StoreErr(err, "sweep tokens")
 		}
 	}
 	return len(expired), nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fifogo/fifo/apps/snarl/credential"
+	"github.com/fifogo/fifo/internal/entity"
 	"github.com/fifogo/fifo/internal/record"
 )
 
@@ -38,7 +39,7 @@ func (s *Service) CreateUser(ctx context.Context, creator Session, name, passwor
 	if err != nil {
 		return "", err
 	}
-	id, err := s.createNamed(ctx, record.BucketUser, "user", name, func(id string, st record.Stamp) (*record.Record, error) {
+	id, err := s.repo.CreateNamed(ctx, record.BucketUser, "user", name, func(id string, st record.Stamp) (*record.Record, error) {
 		return record.NewUser(st, record.User{UUID: id, Name: name, Password: pw})
 	})
 	if err != nil {
@@ -73,12 +74,12 @@ func (s *Service) resolveID(ctx context.Context, k Kind, idOrName string) (strin
 		return idOrName, nil
 	}
 	id, err := s.st.LookupName(ctx, b, idOrName)
-	return id, storeErr(err, string(k)+" "+idOrName)
+	return id, entity.StoreErr(err, string(k)+" "+idOrName)
 }
 
 // user loads a user's typed view.
 func (s *Service) user(ctx context.Context, id string) (record.User, error) {
-	r, err := s.load(ctx, record.BucketUser, id)
+	r, err := s.repo.Load(ctx, record.BucketUser, id)
 	if err != nil {
 		return record.User{}, err
 	}
@@ -96,7 +97,7 @@ func (s *Service) SetPassword(ctx context.Context, user, password string) error 
 	if err != nil {
 		return err
 	}
-	return s.update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		return r.SetField(st, "password", pw)
 	})
 }
@@ -113,7 +114,7 @@ func (s *Service) JoinRole(ctx context.Context, user, role string) error {
 		return err
 	}
 	defer s.cache.dropPerms(user)
-	return s.update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		return r.AddToSet(st, "roles", role)
 	})
 }
@@ -121,7 +122,7 @@ func (s *Service) JoinRole(ctx context.Context, user, role string) error {
 // LeaveRole implements API.
 func (s *Service) LeaveRole(ctx context.Context, user, role string) error {
 	defer s.cache.dropPerms(user)
-	return s.update(ctx, record.BucketUser, user, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
 		return r.RemoveFromSet("roles", role)
 	})
 }
@@ -131,7 +132,7 @@ func (s *Service) JoinOrg(ctx context.Context, user, org string, active bool) er
 	if err := s.exists(ctx, Orgs, org); err != nil {
 		return err
 	}
-	return s.update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		d, err := r.AddToSet(st, "orgs", org)
 		if err != nil || !active {
 			return d, err
@@ -146,7 +147,7 @@ func (s *Service) JoinOrg(ctx context.Context, user, org string, active bool) er
 
 // LeaveOrg implements API; leaving the active org clears it.
 func (s *Service) LeaveOrg(ctx context.Context, user, org string) error {
-	return s.update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		d, err := r.RemoveFromSet("orgs", org)
 		if err != nil {
 			return nil, err
@@ -190,9 +191,9 @@ func (s *Service) AddSSHKey(ctx context.Context, user, name, key string) error {
 		}
 	}
 	if err := s.st.ClaimName(ctx, sshKeyBucket, k.ID, user); err != nil {
-		return storeErr(err, "ssh key "+name)
+		return entity.StoreErr(err, "ssh key "+name)
 	}
-	return s.update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		return r.AddToSet(st, "ssh_keys", record.SSHKey{Name: name, Key: key})
 	})
 }
@@ -200,7 +201,7 @@ func (s *Service) AddSSHKey(ctx context.Context, user, name, key string) error {
 // DeleteSSHKey implements API.
 func (s *Service) DeleteSSHKey(ctx context.Context, user, name string) error {
 	var line string
-	err := s.update(ctx, record.BucketUser, user, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+	err := s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
 		u, err := record.UserFromRecord(r)
 		if err != nil {
 			return nil, err
@@ -224,7 +225,7 @@ func (s *Service) releaseKey(ctx context.Context, user, line string) error {
 	if err != nil {
 		return nil // never claimed
 	}
-	return storeErr(s.st.ReleaseName(ctx, sshKeyBucket, k.ID, user), "release ssh key")
+	return entity.StoreErr(s.st.ReleaseName(ctx, sshKeyBucket, k.ID, user), "release ssh key")
 }
 
 // AddYubikey implements API: stores the key's public id (the OTP minus its
@@ -234,14 +235,14 @@ func (s *Service) AddYubikey(ctx context.Context, user, otp string) error {
 	if err != nil {
 		return fmt.Errorf("yubikey: %w: %w", ErrInvalid, err)
 	}
-	return s.update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		return r.AddToSet(st, "yubikeys", id)
 	})
 }
 
 // DeleteYubikey implements API.
 func (s *Service) DeleteYubikey(ctx context.Context, user, keyID string) error {
-	return s.update(ctx, record.BucketUser, user, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+	return s.repo.Update(ctx, record.BucketUser, user, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
 		u, err := record.UserFromRecord(r)
 		if err != nil {
 			return nil, err
