@@ -13,8 +13,8 @@ import (
 
 	"github.com/fifogo/fifo/apps/snarl/credential"
 	"github.com/fifogo/fifo/apps/snarl/identity"
-	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 	"github.com/fifogo/fifo/supervisors"
 )

@@ -13,8 +13,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fifogo/fifo/internal/crdt"
-	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/recstore"
 )
 
 // Errors of the domain services. Test with errors.Is; the REST edge maps

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/recstore"
 )
 
 type recordCodec struct{}
