@@ -129,45 +129,9 @@ func variable(s string) (string, bool) {
 
 // FindRoute returns the operation of req and its path parameters.
 func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
-	escaped := req.URL.EscapedPath()
-	if !strings.HasPrefix(escaped, "/") {
-		return nil, nil, routers.ErrPathNotFound
-	}
-	segs := strings.Split(escaped[1:], "/")
-	if len(segs) < len(r.prefix) {
-		return nil, nil, routers.ErrPathNotFound
-	}
-	vars := make(map[string]string, len(r.prefix))
-	for i, p := range r.prefix {
-		v, err := url.PathUnescape(segs[i])
-		if err != nil {
-			return nil, nil, routers.ErrPathNotFound
-		}
-		switch {
-		case p.kind == segLiteral && v != p.text:
-			return nil, nil, routers.ErrPathNotFound
-		case p.kind == segParam && (v == "" || p.allow != nil && !slices.Contains(p.allow, v)):
-			return nil, nil, routers.ErrPathNotFound
-		case p.kind == segParam:
-			vars[p.text] = v
-		}
-	}
-	rest := segs[len(r.prefix):]
-
-	var best *pathEntry
-	var bestParams map[string]string
-	for i := range r.paths {
-		e := &r.paths[i]
-		params, ok := e.match(rest)
-		if !ok {
-			continue
-		}
-		if best == nil || compareSegs(e.segs, best.segs) < 0 {
-			best, bestParams = e, params
-		}
-	}
-	if best == nil {
-		return nil, nil, routers.ErrPathNotFound
+	best, rest, vars, err := r.find(req)
+	if err != nil {
+		return nil, nil, err
 	}
 	method := strings.ToUpper(req.Method)
 	if method == http.MethodHead {
@@ -177,8 +141,9 @@ func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string
 	if op == nil {
 		return nil, nil, routers.ErrMethodNotAllowed
 	}
+	params := best.params(rest)
 	for k, v := range vars {
-		bestParams[k] = v
+		params[k] = v
 	}
 	return &routers.Route{
 		Spec:      r.doc,
@@ -187,36 +152,119 @@ func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string
 		PathItem:  best.item,
 		Method:    method,
 		Operation: op,
-	}, bestParams, nil
+	}, params, nil
 }
 
-// match matches the escaped segments after the base path.
-func (e *pathEntry) match(segs []string) (map[string]string, bool) {
-	params := make(map[string]string)
-	for i, s := range e.segs {
-		if i >= len(segs) {
-			return nil, false
+// Methods returns the path template matching req's path, whatever req's
+// method, and the methods of its operations in the order GET, HEAD
+// (wherever there is a GET), POST, PUT, PATCH, DELETE;
+// routers.ErrPathNotFound for an unknown path. It answers OPTIONS and the
+// Allow header of a 405.
+func (r *Router) Methods(req *http.Request) (string, []string, error) {
+	best, _, _, err := r.find(req)
+	if err != nil {
+		return "", nil, err
+	}
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if best.item.GetOperation(m) == nil {
+			continue
 		}
-		if s.kind == segTail {
-			tail := segs[i:]
-			if _, err := SplitTail(strings.Join(tail, "/")); err != nil {
-				return nil, false
-			}
-			params[s.text] = strings.Join(tail, "/")
-			return params, true
-		}
-		v, err := url.PathUnescape(segs[i])
-		if err != nil || v == "" {
-			return nil, false
-		}
-		if s.kind == segLiteral && v != s.text {
-			return nil, false
-		}
-		if s.kind == segParam {
-			params[s.text] = v
+		out = append(out, m)
+		if m == http.MethodGet {
+			out = append(out, http.MethodHead)
 		}
 	}
-	return params, len(segs) == len(e.segs)
+	return best.path, out, nil
+}
+
+// find matches req's path: the most specific path entry, the escaped
+// segments after the base path and the server variables.
+func (r *Router) find(req *http.Request) (*pathEntry, []string, map[string]string, error) {
+	escaped := req.URL.EscapedPath()
+	if !strings.HasPrefix(escaped, "/") {
+		return nil, nil, nil, routers.ErrPathNotFound
+	}
+	segs := strings.Split(escaped[1:], "/")
+	if len(segs) < len(r.prefix) {
+		return nil, nil, nil, routers.ErrPathNotFound
+	}
+	vars := make(map[string]string, len(r.prefix))
+	for i, p := range r.prefix {
+		v, err := url.PathUnescape(segs[i])
+		if err != nil {
+			return nil, nil, nil, routers.ErrPathNotFound
+		}
+		switch {
+		case p.kind == segLiteral && v != p.text:
+			return nil, nil, nil, routers.ErrPathNotFound
+		case p.kind == segParam && (v == "" || p.allow != nil && !slices.Contains(p.allow, v)):
+			return nil, nil, nil, routers.ErrPathNotFound
+		case p.kind == segParam:
+			vars[p.text] = v
+		}
+	}
+	rest := segs[len(r.prefix):]
+
+	var best *pathEntry
+	for i := range r.paths {
+		e := &r.paths[i]
+		if !e.match(rest) {
+			continue
+		}
+		if best == nil || compareSegs(e.segs, best.segs) < 0 {
+			best = e
+		}
+	}
+	if best == nil {
+		return nil, nil, nil, routers.ErrPathNotFound
+	}
+	return best, rest, vars, nil
+}
+
+// match reports whether the escaped segments after the base path match e.
+func (e *pathEntry) match(segs []string) bool {
+	if len(segs) < len(e.segs) {
+		return false
+	}
+	for i, s := range e.segs {
+		if s.kind == segTail {
+			_, err := SplitTail(strings.Join(segs[i:], "/"))
+			return err == nil
+		}
+		if s.kind == segLiteral {
+			// Literal segments of the document need no escaping, so the
+			// escaped form equals the text iff the decoded one does,
+			// except for needlessly escaped characters, decoded here.
+			if segs[i] == s.text {
+				continue
+			}
+			if v, err := url.PathUnescape(segs[i]); err != nil || v != s.text {
+				return false
+			}
+			continue
+		}
+		if v, err := url.PathUnescape(segs[i]); err != nil || v == "" {
+			return false
+		}
+	}
+	return len(segs) == len(e.segs)
+}
+
+// params returns the path parameters of segs, which match e: decoded
+// values, and the still-escaped remainder for the tail.
+func (e *pathEntry) params(segs []string) map[string]string {
+	params := make(map[string]string, len(e.segs)+1)
+	for i, s := range e.segs {
+		switch s.kind {
+		case segTail:
+			params[s.text] = strings.Join(segs[i:], "/")
+			return params
+		case segParam:
+			params[s.text], _ = url.PathUnescape(segs[i])
+		}
+	}
+	return params
 }
 
 // compareSegs orders templates by specificity: segment by segment, literal

@@ -122,13 +122,33 @@ func (v *Validator) ValidateRequest(req *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r := req.Clone(req.Context())
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if len(body) > 0 && r.Header.Get("Content-Type") == "" {
-		r.Header.Set("Content-Type", mimeJSON)
+	mt := mediaType(req.Header)
+	if len(body) > 0 && req.Header.Get("Content-Type") == "" {
+		mt = mimeJSON
 	}
-	if mediaType(r.Header) == mimeMsgpack && len(body) > 0 {
+	if mt == mimeMsgpack && len(body) > 0 {
 		return ErrMsgpack
+	}
+	return v.ValidateRouted(req, route, params, mt, body)
+}
+
+// ValidateRouted checks a request that v.Router() has already routed:
+// route and params are what FindRoute returned, body the request body
+// (already read; req.Body is not touched) and mediaType the media type to
+// check it as, such as "application/json" for a msgpack body converted to
+// JSON by the caller. The body is checked only if the operation has one;
+// req's parameters and credentials always are.
+func (v *Validator) ValidateRouted(req *http.Request, route *routers.Route, params map[string]string, mediaType string, body []byte) error {
+	r := req
+	if route.Operation.RequestBody != nil {
+		r = req.Clone(req.Context())
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		if len(body) > 0 {
+			r.Header.Set("Content-Type", mediaType)
+		} else {
+			r.Header.Del("Content-Type")
+		}
 	}
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,

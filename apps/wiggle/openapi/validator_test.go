@@ -271,7 +271,7 @@ func TestValidateRequest(t *testing.T) {
 		{"create client", "POST", "/api/2/clients", bearer(), `{"client":"c","secret":"s"}`, ""},
 		{"create client without secret", "POST", "/api/2/clients", bearer(), `{"client":"c"}`, "request"},
 		{"client uri", "POST", "/api/2/clients/" + uuidA + "/uris", bearer(), `{"uri":"https://x"}`, ""},
-		{"delete client uri", "DELETE", "/api/2/clients/" + uuidA + "/uris/21930446", bearer(), "", ""},
+		{"delete client uri", "DELETE", "/api/2/clients/" + uuidA + "/uris/0a1b2c3d4e5f6789", bearer(), "", ""},
 		{"delete client uri by value", "DELETE", "/api/2/clients/" + uuidA + "/uris/https", bearer(), "", "request"},
 
 		// OAuth and public routes.
