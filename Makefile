@@ -39,13 +39,17 @@ run: build
 test: deps lint test-pure test-actors
 
 # Debian packages tests use: erlang-base (OTP 25) for the Erlang interop
-# test. Installed when missing and we are root; otherwise that test skips
-# and says why.
+# test, prometheus (promtool and the server) for the metrics tests.
+# Installed when missing and we are root; otherwise those tests skip and
+# say why.
+DEBPKGS := erlang-base prometheus
 deps:
-	@command -v erl >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
-	  { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends erlang-base >/dev/null 2>&1 || \
-	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends erlang-base >/dev/null 2>&1; } || \
-	    echo "note: could not install erlang-base; the Erlang interop test will skip"; }
+	@missing=""; command -v erl >/dev/null 2>&1 || missing="$$missing erlang-base"; \
+	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
+	[ -z "$$missing" ] || [ "$$(id -u)" != 0 ] || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing >/dev/null 2>&1; } || \
+	    echo "note: could not install$$missing; tests needing them will skip"; }
 
 test-pure:
 	$(GO) test -race -count=1 $(PUREPKGS)

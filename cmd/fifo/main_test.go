@@ -151,13 +151,20 @@ func TestBadConfigExit2NothingWritten(t *testing.T) {
 	}
 }
 
-// startNode runs `fifo start` and waits until /healthz answers.
+// startNode runs `fifo start` and waits until /readyz answers 200.
 func startNode(t *testing.T, env []string, httpAddr string) (*exec.Cmd, *logBuf) {
+	t.Helper()
+	cmd, _, stderr := startNodeIO(t, env, httpAddr)
+	return cmd, stderr
+}
+
+// startNodeIO is startNode that also returns the node's stdout.
+func startNodeIO(t *testing.T, env []string, httpAddr string) (*exec.Cmd, *logBuf, *logBuf) {
 	t.Helper()
 	cmd := exec.Command(binPath, "start")
 	cmd.Env = env
-	stderr := &logBuf{}
-	cmd.Stderr = stderr
+	stdout, stderr := &logBuf{}, &logBuf{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +178,7 @@ func startNode(t *testing.T, env []string, httpAddr string) (*exec.Cmd, *logBuf)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return cmd, stderr
+				return cmd, stdout, stderr
 			}
 		}
 		if time.Now().After(deadline) {
