@@ -51,6 +51,15 @@ func (s *Service) Metrics() *Metrics { return s.m }
 // Running reports whether the howl actor runs (Handler accepts clients).
 func (s *Service) Running() bool { return s.hub.Load() != nil }
 
+// Stats returns the running hub's counts of subscribers (connections)
+// and channels; zero while howl does not run.
+func (s *Service) Stats() hub.Stats {
+	if h := s.hub.Load(); h != nil {
+		return h.Stats()
+	}
+	return hub.Stats{}
+}
+
 // Tree is howl's supervision tree: the howl actor alone.
 func (s *Service) Tree() supervisors.Supervisor {
 	return supervisors.Supervisor{

@@ -1,21 +1,25 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/sys/unix"
 
 	"github.com/fifogo/fifo/apps/howl"
 	"github.com/fifogo/fifo/apps/howl/hub"
@@ -26,76 +30,50 @@ import (
 // benchChannel is the channel every bench client joins.
 const benchChannel = "bench"
 
+// howlClientsEnv, when set (to a JSON swarmConfig), makes fifobench a
+// swarm of websocket clients for the howl section (see howlClients).
+const howlClientsEnv = "FIFOBENCH_HOWL_CLIENTS"
+
 // benchHowl measures the fan-out of one event to N websocket clients over
-// loopback (server and clients in this process): the latency from the
-// publish to each client's read, through howl (Publish → howl actor → hub
-// → per-connection writers), beside two baselines measured in the same
-// run: the same frame written to N plain websocket connections by one
-// loop, and handed to N goroutines through Go channels.
+// loopback: the latency from the publish to each client's read, through
+// howl (Publish → howl actor → hub → per-connection writers) served in
+// this process, beside two baselines measured in the same run: the same
+// frame written to N plain websocket connections by one loop, and handed
+// to N goroutines through Go channels.
+//
+// The clients run in a child process: each loopback connection costs a
+// file descriptor at both ends, and one process may not hold 2×10,000 of
+// them under a hard RLIMIT_NOFILE of 20,000 (common in containers, where
+// it cannot be raised). Latency is measured on the wall clock, which both
+// processes share: the publish time travels in the event. A first round
+// of each kind is a warm-up and not counted.
 func benchHowl(w io.Writer, quick bool) error {
-	sizes, rounds := []int{1000, 10000}, 5
+	sizes, rounds := []int{1000, 10000}, 10
 	if quick {
-		sizes, rounds = []int{1000}, 3
+		sizes, rounds = []int{1000}, 5
 	}
-	limit, err := raiseFileLimit(uint64(2*slices.Max(sizes) + 4096))
-	if err != nil {
-		fmt.Fprintf(w, "\n(note: could not raise RLIMIT_NOFILE: %v)\n", err)
-	}
-	ev, err := howl.NewEvent(benchChannel, "state", map[string]any{"state": "running", "uuid": "4f1c2f3e-0000-4000-8000-000000000001"})
-	if err != nil {
-		return err
-	}
-	frame, err := hub.Event{Channel: ev.Channel, Event: ev.Event, Data: ev.Data}.Encode(hub.JSON)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nHowl fan-out: one %d-byte JSON event to N websocket clients (loopback, in-process), publish-to-read latency over %d rounds\n", len(frame), rounds)
+	fmt.Fprintf(w, "\nHowl fan-out: one JSON event (~%d bytes) to N websocket clients (loopback; clients in a child process), publish-to-read latency over %d rounds\n",
+		len(stampedFrame(time.Now())), rounds)
 	fmt.Fprintln(w, "clients\thowl p50\tp99\traw ws loop p50\tp99\tp99 ratio\tgo chan p50\tp99\tp99 ratio\t")
 	for _, n := range sizes {
-		if need := uint64(2*n + 256); need > limit {
-			fmt.Fprintf(w, "%d\tskipped: needs %d file descriptors, limit %d\t\n", n, need, limit)
-			continue
-		}
-		h, err := howlFanout(n, rounds, ev)
+		h, err := howlFanout(n, rounds)
 		if err != nil {
-			return fmt.Errorf("howl %d clients: %w", n, err)
+			return fmt.Errorf("howl, %d clients: %w", n, err)
 		}
-		raw, err := rawFanout(n, rounds, frame)
+		raw, err := rawFanout(n, rounds)
 		if err != nil {
-			return fmt.Errorf("raw websocket %d clients: %w", n, err)
+			return fmt.Errorf("raw websocket, %d clients: %w", n, err)
 		}
-		ch := chanFanout(n, rounds, frame)
+		ch := chanFanout(n, rounds)
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%.2f\t\n", n,
-			dur(h.p50), dur(h.p99), dur(raw.p50), dur(raw.p99), ratio(h.p99, raw.p99),
-			dur(ch.p50), dur(ch.p99), ratio(h.p99, ch.p99))
+			dur(h.P50), dur(h.P99), dur(raw.P50), dur(raw.P99), ratio(h.P99, raw.P99),
+			dur(ch.P50), dur(ch.P99), ratio(h.P99, ch.P99))
 	}
 	return nil
 }
 
-// raiseFileLimit raises RLIMIT_NOFILE to at least want (the hard limit
-// too, which needs privileges) and returns the soft limit in force.
-func raiseFileLimit(want uint64) (uint64, error) {
-	var rl unix.Rlimit
-	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil {
-		return 0, fmt.Errorf("getrlimit: %w", err)
-	}
-	if rl.Cur >= want {
-		return rl.Cur, nil
-	}
-	next := unix.Rlimit{Cur: want, Max: max(rl.Max, want)}
-	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &next); err != nil {
-		// Without privileges the hard limit is the most we get.
-		rl.Cur = rl.Max
-		if err2 := unix.Setrlimit(unix.RLIMIT_NOFILE, &rl); err2 != nil {
-			return 0, errors.Join(err, err2)
-		}
-		return rl.Cur, fmt.Errorf("setrlimit %d: %w (using the hard limit %d)", want, err, rl.Cur)
-	}
-	return want, nil
-}
-
 // latencies are the p50 and p99 of a fan-out.
-type latencies struct{ p50, p99 time.Duration }
+type latencies struct{ P50, P99 time.Duration }
 
 func ratio(a, b time.Duration) float64 {
 	if b <= 0 {
@@ -104,128 +82,43 @@ func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(b)
 }
 
-// receivers records, for every client and round, how long after the
-// round's start the client read the event.
-type receivers struct {
-	n     int
-	epoch time.Time
-	start atomic.Int64 // the round's start, in ns since epoch
-	got   atomic.Int64 // reads in this round
-	round chan struct{}
-	mu    sync.Mutex
-	lat   []time.Duration
+// percentiles returns the p50 and p99 of ds (sorted in place).
+func percentiles(ds []time.Duration) latencies {
+	if len(ds) == 0 {
+		return latencies{}
+	}
+	slices.Sort(ds)
+	pct := func(p float64) time.Duration { return ds[int(p*float64(len(ds)-1))] }
+	return latencies{P50: pct(0.50), P99: pct(0.99)}
 }
 
-func newReceivers(n, rounds int) *receivers {
-	return &receivers{n: n, epoch: time.Now(), round: make(chan struct{}, 1), lat: make([]time.Duration, 0, n*rounds)}
+// stampData is the event data of a round: what a VM state event carries,
+// plus the publish time t (wall clock, ns) the clients measure from.
+func stampData(t time.Time) json.RawMessage {
+	return json.RawMessage(`{"state":"running","uuid":"4f1c2f3e-0000-4000-8000-000000000001","t":` +
+		strconv.FormatInt(t.UnixNano(), 10) + `}`)
 }
 
-// received records one client's read; the last read of a round ends it.
-func (r *receivers) received() {
-	d := time.Duration(int64(time.Since(r.epoch)) - r.start.Load())
-	r.mu.Lock()
-	r.lat = append(r.lat, d)
-	r.mu.Unlock()
-	if r.got.Add(1) == int64(r.n) {
-		r.round <- struct{}{}
-	}
+// stampedFrame is the frame clients of the raw baseline get: the one
+// howl sends for the same event.
+func stampedFrame(t time.Time) []byte {
+	f, _ := hub.Event{Channel: benchChannel, Event: "state", Data: stampData(t)}.Encode(hub.JSON)
+	return f
 }
 
-// run runs rounds of publish, each waiting until every client read.
-func (r *receivers) run(rounds int, publish func() error) (latencies, error) {
-	for i := 0; i < rounds; i++ {
-		r.got.Store(0)
-		r.start.Store(int64(time.Since(r.epoch)))
-		if err := publish(); err != nil {
-			return latencies{}, err
-		}
-		select {
-		case <-r.round:
-		case <-time.After(60 * time.Second):
-			return latencies{}, fmt.Errorf("round %d: %d of %d clients read the event", i, r.got.Load(), r.n)
-		}
+// stampOf extracts the publish time from a frame.
+func stampOf(frame []byte) (int64, bool) {
+	i := bytes.LastIndex(frame, []byte(`"t":`))
+	if i < 0 {
+		return 0, false
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	slices.Sort(r.lat)
-	pct := func(p float64) time.Duration { return r.lat[int(p*float64(len(r.lat)-1))] }
-	return latencies{p50: pct(0.50), p99: pct(0.99)}, nil
-}
-
-// dialAll opens n websocket clients to url in parallel; each sends hello
-// (if any) and reads one answer before its reader starts calling
-// received for every later frame.
-func dialAll(n int, url string, hello []byte, r *receivers) ([]*websocket.Conn, error) {
-	conns := make([]*websocket.Conn, n)
-	client := &http.Client{Transport: &http.Transport{}}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, 1)
-	for w := 0; w < 32; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				c, err := dialOne(client, url, hello)
-				if err != nil {
-					select {
-					case errs <- fmt.Errorf("client %d: %w", i, err):
-					default:
-					}
-					return
-				}
-				conns[i] = c
-				go func() {
-					for {
-						if _, _, err := c.Read(context.Background()); err != nil {
-							return
-						}
-						r.received()
-					}
-				}()
-			}
-		}()
+	rest := frame[i+4:]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
 	}
-	wg.Wait()
-	select {
-	case err := <-errs:
-		closeAll(conns)
-		return nil, err
-	default:
-		return conns, nil
-	}
-}
-
-func dialOne(client *http.Client, url string, hello []byte) (*websocket.Conn, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: client})
-	if err != nil {
-		return nil, err
-	}
-	if hello != nil {
-		if err := c.Write(ctx, websocket.MessageText, hello); err != nil {
-			c.CloseNow()
-			return nil, err
-		}
-		if _, b, err := c.Read(ctx); err != nil || string(b) != `{"ok":"channel joined"}` {
-			c.CloseNow()
-			return nil, fmt.Errorf("join: %q %v", b, err)
-		}
-	}
-	return c, nil
-}
-
-func closeAll(conns []*websocket.Conn) {
-	for _, c := range conns {
-		if c != nil {
-			c.CloseNow()
-		}
-	}
+	t, err := strconv.ParseInt(string(rest[:j]), 10, 64)
+	return t, err == nil
 }
 
 // serveHTTP serves h on a loopback port.
@@ -246,8 +139,8 @@ func (benchAuth) ConsumeOTT(context.Context, string) (howl.Principal, error) {
 	return howl.PrincipalFunc(func(context.Context, []string) (bool, error) { return true, nil }), nil
 }
 
-// howlFanout runs the fan-out through a node running the howl app.
-func howlFanout(n, rounds int, ev howl.Event) (latencies, error) {
+// howlFanout measures the fan-out through a node running the howl app.
+func howlFanout(n, rounds int) (latencies, error) {
 	epmd, err := freePort()
 	if err != nil {
 		return latencies{}, err
@@ -276,87 +169,307 @@ func howlFanout(n, rounds int, ev howl.Event) (latencies, error) {
 		return latencies{}, err
 	}
 	defer srv.Close()
-	r := newReceivers(n, rounds)
-	conns, err := dialAll(n, base+howl.Path+"?fifo_ott=bench", []byte(`{"join":"`+benchChannel+`"}`), r)
+	cfg := swarmConfig{N: n, Rounds: rounds + 1, URL: base + howl.Path + "?fifo_ott=bench", Hello: `{"join":"` + benchChannel + `"}`}
+	l, err := runSwarm(cfg, func() error {
+		ev := howl.Event{Channel: benchChannel, Event: "state"}
+		ev.Data = stampData(time.Now())
+		return howl.PublishEvent(node, ev)
+	})
 	if err != nil {
 		return latencies{}, err
 	}
-	defer closeAll(conns)
-	return r.run(rounds, func() error { return howl.PublishEvent(node, ev) })
+	// Let the server side of the closed clients go before the next phase
+	// (its file descriptors count).
+	for deadline := time.Now().Add(30 * time.Second); svc.Stats().Subscribers > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return l, nil
 }
 
-// rawFanout writes the frame to n plain websocket connections, one after
-// the other from one goroutine.
-func rawFanout(n, rounds int, frame []byte) (latencies, error) {
+// rawFanout measures the baseline: the frame written to n plain websocket
+// connections, one after the other from one goroutine.
+func rawFanout(n, rounds int) (latencies, error) {
 	var mu sync.Mutex
-	var server []*websocket.Conn
+	var conns []*websocket.Conn
+	var open atomic.Int64
 	srv, base, err := serveHTTP(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		c, err := websocket.Accept(w, req, nil)
 		if err != nil {
 			return
 		}
+		open.Add(1)
+		defer open.Add(-1)
 		mu.Lock()
-		server = append(server, c)
+		conns = append(conns, c)
 		mu.Unlock()
 		<-c.CloseRead(context.Background()).Done()
+		c.CloseNow()
 	}))
 	if err != nil {
 		return latencies{}, err
 	}
 	defer srv.Close()
-	r := newReceivers(n, rounds)
-	conns, err := dialAll(n, base, nil, r)
-	if err != nil {
-		return latencies{}, err
-	}
-	defer closeAll(conns)
-	// Every server side is accepted once its client's dial returned; wait
-	// for the handlers to have registered them.
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		mu.Lock()
-		k := len(server)
-		mu.Unlock()
-		if k == n {
-			break
-		}
-		if time.Now().After(deadline) {
-			return latencies{}, fmt.Errorf("%d of %d connections accepted", k, n)
-		}
-		time.Sleep(time.Millisecond)
-	}
 	ctx := context.Background()
-	return r.run(rounds, func() error {
-		for _, c := range server {
+	l, err := runSwarm(swarmConfig{N: n, Rounds: rounds + 1, URL: base}, func() error {
+		frame := stampedFrame(time.Now())
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
 			if err := c.Write(ctx, websocket.MessageText, frame); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	for deadline := time.Now().Add(30 * time.Second); open.Load() > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return l, err
 }
 
-// chanFanout hands the frame to n goroutines through buffered channels.
-func chanFanout(n, rounds int, frame []byte) latencies {
-	r := newReceivers(n, rounds)
+// chanFanout measures the floor: the frame handed to n goroutines
+// through buffered channels, in this process.
+func chanFanout(n, rounds int) latencies {
+	var (
+		got  atomic.Int64
+		done = make(chan struct{}, 1)
+		mu   sync.Mutex
+		lat  []time.Duration
+		keep atomic.Bool
+	)
 	chans := make([]chan []byte, n)
 	for i := range chans {
 		chans[i] = make(chan []byte, hub.DefaultBufferSize)
 		go func(ch <-chan []byte) {
-			for range ch {
-				r.received()
+			for f := range ch {
+				t, _ := stampOf(f)
+				d := time.Duration(time.Now().UnixNano() - t)
+				if keep.Load() {
+					mu.Lock()
+					lat = append(lat, d)
+					mu.Unlock()
+				}
+				if got.Add(1) == int64(n) {
+					done <- struct{}{}
+				}
 			}
 		}(chans[i])
 	}
-	defer func() {
+	for r := 0; r <= rounds; r++ {
+		keep.Store(r > 0)
+		got.Store(0)
+		f := stampedFrame(time.Now())
 		for _, ch := range chans {
-			close(ch)
+			ch <- f
+		}
+		<-done
+	}
+	for _, ch := range chans {
+		close(ch)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return percentiles(lat)
+}
+
+// swarmConfig tells a client swarm what to do.
+type swarmConfig struct {
+	// N clients dial URL; each sends Hello (unless empty) and reads one
+	// answer before it counts frames.
+	N     int
+	URL   string
+	Hello string
+	// Rounds of one frame per client; the first is not measured.
+	Rounds int
+}
+
+// runSwarm starts a client swarm in a child process and runs its rounds:
+// publish, then wait until every client read the frame. It returns the
+// latencies the swarm measured.
+func runSwarm(cfg swarmConfig, publish func() error) (latencies, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return latencies{}, err
+	}
+	b, _ := json.Marshal(cfg)
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), howlClientsEnv+"="+string(b))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return latencies{}, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return latencies{}, err
+	}
+	if err := cmd.Start(); err != nil {
+		return latencies{}, err
+	}
+	defer cmd.Wait()
+	defer stdin.Close() // the swarm exits when its stdin closes
+	lines := bufio.NewScanner(stdout)
+	expect := func(word string) (string, error) {
+		if !lines.Scan() {
+			return "", fmt.Errorf("client swarm: no %q line: %v", word, lines.Err())
+		}
+		got, rest, _ := strings.Cut(lines.Text(), " ")
+		if got != word {
+			return "", fmt.Errorf("client swarm: %q, want %q", lines.Text(), word)
+		}
+		return rest, nil
+	}
+	if _, err := expect("ready"); err != nil {
+		return latencies{}, err
+	}
+	for r := 0; r < cfg.Rounds; r++ {
+		if err := publish(); err != nil {
+			return latencies{}, err
+		}
+		if _, err := expect("done"); err != nil {
+			return latencies{}, err
+		}
+	}
+	rest, err := expect("result")
+	if err != nil {
+		return latencies{}, err
+	}
+	var l latencies
+	if err := json.Unmarshal([]byte(rest), &l); err != nil {
+		return latencies{}, fmt.Errorf("client swarm result %q: %w", rest, err)
+	}
+	return l, nil
+}
+
+// howlClients is the client swarm's main (fifobench run with
+// howlClientsEnv set): it dials the clients, says "ready", then says
+// "done" each time every client has read one frame, and after the last
+// round "result" with the latencies as JSON. It exits when its stdin
+// closes, and returns the exit code.
+func howlClients(stdin io.Reader, stdout io.Writer) int {
+	fail := func(err error) int {
+		fmt.Fprintln(os.Stderr, "fifobench client swarm:", err)
+		return 1
+	}
+	var cfg swarmConfig
+	if err := json.Unmarshal([]byte(os.Getenv(howlClientsEnv)), &cfg); err != nil {
+		return fail(err)
+	}
+	var (
+		got   atomic.Int64
+		round atomic.Int64
+		done  = make(chan struct{}, 1)
+		mu    sync.Mutex
+		lat   = make([]time.Duration, 0, cfg.N*cfg.Rounds)
+	)
+	received := func(frame []byte) {
+		t, ok := stampOf(frame)
+		d := time.Duration(time.Now().UnixNano() - t)
+		if ok && round.Load() > 0 {
+			mu.Lock()
+			lat = append(lat, d)
+			mu.Unlock()
+		}
+		if got.Add(1) == int64(cfg.N) {
+			done <- struct{}{}
+		}
+	}
+	conns, err := dialAll(cfg, received)
+	if err != nil {
+		return fail(err)
+	}
+	defer func() {
+		for _, c := range conns {
+			c.CloseNow()
 		}
 	}()
-	l, _ := r.run(rounds, func() error {
-		for _, ch := range chans {
-			ch <- frame
+	fmt.Fprintln(stdout, "ready")
+	for r := 0; r < cfg.Rounds; r++ {
+		select {
+		case <-done:
+		case <-time.After(60 * time.Second):
+			return fail(fmt.Errorf("round %d: %d of %d clients read the frame", r, got.Load(), cfg.N))
 		}
-		return nil
-	})
-	return l
+		got.Store(0)
+		round.Add(1)
+		fmt.Fprintln(stdout, "done")
+	}
+	mu.Lock()
+	b, _ := json.Marshal(percentiles(lat))
+	mu.Unlock()
+	fmt.Fprintln(stdout, "result", string(b))
+	io.Copy(io.Discard, stdin)
+	return 0
+}
+
+// dialAll opens the swarm's clients, 32 at a time; every frame a client
+// reads after its hello's answer goes to received.
+func dialAll(cfg swarmConfig, received func([]byte)) ([]*websocket.Conn, error) {
+	conns := make([]*websocket.Conn, cfg.N)
+	client := &http.Client{Transport: &http.Transport{}}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	for w := 0; w < 32; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= cfg.N {
+					return
+				}
+				c, err := dialOne(client, cfg)
+				if err != nil {
+					select {
+					case errs <- fmt.Errorf("client %d: %w", i, err):
+					default:
+					}
+					return
+				}
+				conns[i] = c
+				go func() {
+					for {
+						_, f, err := c.Read(context.Background())
+						if err != nil {
+							return
+						}
+						received(f)
+					}
+				}()
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case err := <-errs:
+		for _, c := range conns {
+			if c != nil {
+				c.CloseNow()
+			}
+		}
+		return nil, err
+	default:
+		return conns, nil
+	}
+}
+
+func dialOne(client *http.Client, cfg swarmConfig) (*websocket.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, cfg.URL, &websocket.DialOptions{HTTPClient: client})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Hello != "" {
+		if err := c.Write(ctx, websocket.MessageText, []byte(cfg.Hello)); err != nil {
+			c.CloseNow()
+			return nil, err
+		}
+		if _, _, err := c.Read(ctx); err != nil {
+			c.CloseNow()
+			return nil, fmt.Errorf("hello: %w", err)
+		}
+	}
+	return c, nil
 }

@@ -14,6 +14,10 @@ import (
 )
 
 func main() {
+	if os.Getenv(howlClientsEnv) != "" {
+		// A client swarm of the howl section (a child process).
+		os.Exit(howlClients(os.Stdin, os.Stdout))
+	}
 	quick := flag.Bool("quick", false, "smaller loads (a smoke run, not a measurement)")
 	only := flag.String("only", "", "run one section: writes, reads, crdt or howl")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
