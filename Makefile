@@ -42,7 +42,6 @@ test: deps lint test-pure test-actors
 # test, prometheus (promtool and the server) for the metrics tests.
 # Installed when missing and we are root; otherwise those tests skip and
 # say why.
-DEBPKGS := erlang-base prometheus
 deps:
 	@missing=""; command -v erl >/dev/null 2>&1 || missing="$$missing erlang-base"; \
 	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
