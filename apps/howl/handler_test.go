@@ -69,8 +69,8 @@ func TestAuthenticationByOneTimeTokenOnly(t *testing.T) {
 	}
 	ws2.CloseNow()
 
-	// No token on a plain GET either.
-	resp, err = http.Get(e.srv.URL + howl.Path)
+	// No token on a plain GET either, below the path too.
+	resp, err = http.Get(e.srv.URL + howl.Path + "/vm-1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -340,3 +340,33 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// BenchmarkPublish measures the hub's part of a fan-out: validating,
+// encoding once and queueing one event to 10,000 subscribers.
+func BenchmarkPublish(b *testing.B) {
+	h := New(Options{})
+	subs := make([]*Sub, 10000)
+	for i := range subs {
+		s, err := h.Attach(Encoding(i%2), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := h.Join(s, "ch"); err != nil {
+			b.Fatal(err)
+		}
+		subs[i] = s
+	}
+	ev := Event{Channel: "ch", Event: "state", Data: []byte(`{"state":"running","uuid":"4f1c2f3e-0000-4000-8000-000000000001"}`)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if n, err := h.Publish(ev); err != nil || n != len(subs) {
+			b.Fatalf("delivered %d: %v", n, err)
+		}
+		b.StopTimer()
+		for _, s := range subs {
+			<-s.Out()
+		}
+		b.StartTimer()
+	}
+}
