@@ -143,6 +143,27 @@ func (r *Repo) Update(ctx context.Context, bucket, id string, fn Mutator) error 
 	return r.Put(ctx, bucket, id, d)
 }
 
+// Upsert is Update that starts from an empty record of bucket when
+// bucket/id does not exist. Never write a freshly made record over an
+// existing one: its CRDT dots would restart and be taken as already seen.
+func (r *Repo) Upsert(ctx context.Context, bucket, id string, fn Mutator) error {
+	mu := r.Lock(bucket, id)
+	mu.Lock()
+	defer mu.Unlock()
+	rec, err := r.Load(ctx, bucket, id)
+	if errors.Is(err, ErrNotFound) {
+		rec, err = record.New(bucket), nil
+	}
+	if err != nil {
+		return err
+	}
+	d, err := fn(rec, r.Stamp())
+	if err != nil || d == nil {
+		return err
+	}
+	return r.Put(ctx, bucket, id, d)
+}
+
 // MaxNameLen bounds unique names.
 const MaxNameLen = 255
 

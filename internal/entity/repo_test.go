@@ -116,3 +116,29 @@ func TestValidName(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestUpsertKeepsFields: a second upsert changes what it sets and keeps
+// the rest (a fresh record merged over an existing one would not).
+func TestUpsertKeepsFields(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo()
+	set := func(field, v string) {
+		err := r.Upsert(ctx, record.BucketRole, "x", func(rec *record.Record, st record.Stamp) (*record.Record, error) {
+			return rec.SetField(st, field, v)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("name", "first")
+	set("uuid", "x")
+	set("name", "second")
+	rec, err := r.Load(ctx, record.BucketRole, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	role, _ := record.RoleFromRecord(rec)
+	if role.Name != "second" || role.UUID != "x" {
+		t.Fatalf("after upserts: %+v", role)
+	}
+}

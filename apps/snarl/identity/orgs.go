@@ -184,24 +184,16 @@ func (s *Service) AddAccounting(ctx context.Context, org string, e AccountingEnt
 	default:
 		return fmt.Errorf("accounting action %q: %w", e.Action, ErrInvalid)
 	}
-	mu := s.repo.Lock(record.BucketAccounting, org)
-	mu.Lock()
-	defer mu.Unlock()
-	st := s.repo.Stamp()
-	base, err := s.repo.Load(ctx, record.BucketAccounting, org)
-	if err != nil {
-		if base, err = record.NewAccounting(st, record.Accounting{Org: org}); err != nil {
-			return err
+	return s.repo.Upsert(ctx, record.BucketAccounting, org, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+		if _, err := r.SetField(st, "org", org); err != nil {
+			return nil, err
 		}
-		if err := s.repo.Put(ctx, record.BucketAccounting, org, base); err != nil {
-			return err
+		// The mutators change r in place: r holds the entry too.
+		if _, err := record.AddAccounting(r, st, record.AccountingEntry{Timestamp: e.Timestamp, Action: e.Action, Resource: e.Resource, Metadata: e.Metadata}); err != nil {
+			return nil, fmt.Errorf("accounting: %w: %w", ErrInvalid, err)
 		}
-	}
-	d, err := record.AddAccounting(base, st, record.AccountingEntry{Timestamp: e.Timestamp, Action: e.Action, Resource: e.Resource, Metadata: e.Metadata})
-	if err != nil {
-		return fmt.Errorf("accounting: %w: %w", ErrInvalid, err)
-	}
-	return s.repo.Put(ctx, record.BucketAccounting, org, d)
+		return r, nil
+	})
 }
 
 // Accounting implements API: the entries with start ≤ timestamp ≤ end
