@@ -105,3 +105,9 @@ func (s *Service) UserAllowed(ctx context.Context, user string, p perm.Permissio
 	}
 	return set.Allowed(p), nil
 }
+
+// Effective returns a user's effective permission set (own ∪ roles').
+// The set is shared with the cache: do not change it.
+func (s *Service) Effective(ctx context.Context, user string) (*perm.Set, error) {
+	return s.effective(ctx, user)
+}

@@ -1,0 +1,111 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fifogo/fifo/internal/perm"
+	"github.com/fifogo/fifo/internal/record"
+)
+
+// The calls below serve other applications (sniffle's VM flows) rather
+// than the REST edge.
+
+// ActiveOrg returns a user's active org ("" when none).
+func (s *Service) ActiveOrg(ctx context.Context, user string) (string, error) {
+	u, err := s.user(ctx, user)
+	if err != nil {
+		return "", err
+	}
+	return u.ActiveOrg, nil
+}
+
+// SSHKeys returns a user's public keys (authorized_keys lines).
+func (s *Service) SSHKeys(ctx context.Context, user string) ([]string, error) {
+	u, err := s.user(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(u.SSHKeys))
+	for i, k := range u.SSHKeys {
+		out[i] = k.Key
+	}
+	return out, nil
+}
+
+// OrgResources returns an org's resource counters.
+func (s *Service) OrgResources(ctx context.Context, org string) (map[string]int64, error) {
+	r, err := s.repo.Load(ctx, record.BucketOrg, org)
+	if err != nil {
+		return nil, err
+	}
+	o, err := record.OrgFromRecord(r)
+	if err != nil {
+		return nil, fmt.Errorf("org %s: %w", org, err)
+	}
+	return o.Resources, nil
+}
+
+// RevokePrefix removes every permission starting with prefix from every
+// user, role and client (a deleted VM's ["vms", uuid] and ["channels",
+// uuid]); it returns how many grants it removed.
+func (s *Service) RevokePrefix(ctx context.Context, prefix perm.Permission) (int, error) {
+	if len(prefix) == 0 {
+		return 0, fmt.Errorf("revoke prefix: empty: %w", ErrInvalid)
+	}
+	n := 0
+	for _, k := range []Kind{Users, Roles, Clients} {
+		b, _ := bucket(k)
+		ids, err := s.repo.List(ctx, b)
+		if err != nil {
+			return n, err
+		}
+		for _, id := range ids {
+			err := s.repo.Update(ctx, b, id, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+				ps, err := permissionsOf(r)
+				if err != nil {
+					return nil, err
+				}
+				var out *record.Record
+				for _, p := range ps {
+					if !perm.Permission(p).HasPrefix(prefix) {
+						continue
+					}
+					d, err := record.Revoke(r, p)
+					if err != nil {
+						return nil, err
+					}
+					if out == nil {
+						out = d
+					} else if out, err = record.Merge(out, d); err != nil {
+						return nil, err
+					}
+					n++
+				}
+				return out, nil
+			})
+			if err != nil && !errors.Is(err, ErrNotFound) { // deleted meanwhile
+				return n, err
+			}
+		}
+	}
+	s.cache.dropPerms("")
+	return n, nil
+}
+
+// permissionsOf reads the permissions of a user, role or client record.
+func permissionsOf(r *record.Record) ([][]string, error) {
+	switch r.Type {
+	case record.BucketUser:
+		u, err := record.UserFromRecord(r)
+		return u.Permissions, err
+	case record.BucketRole:
+		v, err := record.RoleFromRecord(r)
+		return v.Permissions, err
+	case record.BucketClient:
+		c, err := record.ClientFromRecord(r)
+		return c.Permissions, err
+	}
+	return nil, fmt.Errorf("%s records hold no permissions: %w", r.Type, ErrInvalid)
+}
