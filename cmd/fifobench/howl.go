@@ -211,6 +211,19 @@ func rawFanout(n, rounds int) (latencies, error) {
 	defer srv.Close()
 	ctx := context.Background()
 	l, err := runSwarm(swarmConfig{N: n, Rounds: rounds + 1, URL: base}, func() error {
+		// A client's dial returns once it read the server's 101, maybe
+		// before the handler registered the connection.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+			mu.Lock()
+			k := len(conns)
+			mu.Unlock()
+			if k == n {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%d of %d connections accepted", k, n)
+			}
+		}
 		frame := stampedFrame(time.Now())
 		mu.Lock()
 		defer mu.Unlock()
@@ -286,7 +299,7 @@ type swarmConfig struct {
 // runSwarm starts a client swarm in a child process and runs its rounds:
 // publish, then wait until every client read the frame. It returns the
 // latencies the swarm measured.
-func runSwarm(cfg swarmConfig, publish func() error) (latencies, error) {
+func runSwarm(cfg swarmConfig, publish func() error) (_ latencies, err error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return latencies{}, err
@@ -306,8 +319,13 @@ func runSwarm(cfg swarmConfig, publish func() error) (latencies, error) {
 	if err := cmd.Start(); err != nil {
 		return latencies{}, err
 	}
-	defer cmd.Wait()
-	defer stdin.Close() // the swarm exits when its stdin closes
+	defer func() {
+		stdin.Close() // the swarm exits when its stdin closes
+		if err != nil {
+			cmd.Process.Kill()
+		}
+		cmd.Wait()
+	}()
 	lines := bufio.NewScanner(stdout)
 	expect := func(word string) (string, error) {
 		if !lines.Scan() {
