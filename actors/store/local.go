@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/storage"
@@ -31,35 +32,69 @@ type result struct {
 	err error
 }
 
+// waiter is a Local caller's reply slot: a channel, the Replier that
+// fills it, and a timer for callers without a deadline. Waiters are
+// reused (Service.waiters), so a write allocates none of them; a waiter
+// whose caller gave up is dropped instead, as its reply may still come.
+type waiter struct {
+	ch    chan result
+	reply runtime.Replier
+	timer *time.Timer
+}
+
+func newWaiter() *waiter {
+	w := &waiter{ch: make(chan result, 1)}
+	w.reply = func(v any, err error) {
+		select {
+		case w.ch <- result{v, err}:
+		default:
+		}
+	}
+	w.timer = time.NewTimer(time.Hour)
+	w.timer.Stop()
+	return w
+}
+
 // call queues a request for partition p's worker and waits for its answer
 // (runtime.DefaultCallTimeout when ctx has no deadline).
 func (l *Local) call(ctx context.Context, p int, req any) (any, error) {
+	w := l.s.waiters.Get().(*waiter)
+	var expired <-chan time.Time
 	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, runtime.DefaultCallTimeout)
-		defer cancel()
+		w.timer.Reset(runtime.DefaultCallTimeout)
+		expired = w.timer.C
 	}
-	ch := make(chan result, 1)
-	j := job{req: req, reply: func(v any, err error) {
-		select {
-		case ch <- result{v, err}:
-		default:
-		}
-	}}
 	select {
-	case l.s.parts[p].jobs <- j:
+	case l.s.parts[p].jobs <- job{req: req, reply: w.reply}:
 	case <-ctx.Done():
-		return nil, fmt.Errorf("vnode %d: %w", p, runtime.ErrTimeout)
+		return nil, l.giveUp(p, w, true)
+	case <-expired:
+		return nil, l.giveUp(p, w, true)
 	}
 	select {
-	case r := <-ch:
+	case r := <-w.ch:
+		w.timer.Stop()
+		l.s.waiters.Put(w)
 		if r.err != nil {
 			return nil, fmt.Errorf("vnode %d: %w", p, r.err)
 		}
 		return r.v, nil
 	case <-ctx.Done():
-		return nil, fmt.Errorf("vnode %d: %w", p, runtime.ErrTimeout)
+		return nil, l.giveUp(p, w, false)
+	case <-expired:
+		return nil, l.giveUp(p, w, false)
 	}
+}
+
+// giveUp ends a call that timed out. A waiter whose job was never queued
+// is reused; one whose job was queued is dropped (the worker still
+// answers it, into a channel no one reads).
+func (l *Local) giveUp(p int, w *waiter, reuse bool) error {
+	if reuse {
+		w.timer.Stop()
+		l.s.waiters.Put(w)
+	}
+	return fmt.Errorf("vnode %d: %w", p, runtime.ErrTimeout)
 }
 
 // Apply implements Store.

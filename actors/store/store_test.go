@@ -309,3 +309,112 @@ func TestVnodeActorServesRequests(t *testing.T) {
 		t.Fatalf("unknown request: %v", err)
 	}
 }
+
+// startLater prepares a store whose application the test starts itself
+// (start), so that writes can be queued before any worker runs.
+func startLater(t *testing.T) (f *fixture, svc *Service, start func()) {
+	t.Helper()
+	n := runtimetest.StartNode(t)
+	m := NewMetrics(prometheus.NewRegistry())
+	db, err := storage.Open(t.TempDir(), storage.Options{Partitions: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		n.Stop()
+		db.Close()
+	})
+	svc = NewService(db, setCodec{}, m)
+	return &fixture{n: n, db: db, m: m, s: svc.Local()}, svc, func() {
+		if err := supervisors.StartApp(ctx(t), n, svc.App("test")); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Writes queued together are applied as one batch, each reading what the
+// earlier ones left: merges into one record accumulate, and of two claims
+// of one name exactly one wins.
+func TestOneBatchReadsItsOwnWrites(t *testing.T) {
+	f, svc, start := startLater(t)
+	c := ctx(t)
+	p := f.db.PartitionOf("vm", "k")
+	q := f.db.PartitionOfName("user", "alice")
+	var wg sync.WaitGroup
+	replies := make(chan string, 3)
+	for _, tok := range []string{"a", "b", "c"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := f.s.Apply(c, "vm", "k", []byte(tok))
+			if err != nil {
+				t.Error(err)
+			}
+			replies <- string(v)
+		}()
+	}
+	claims := make(chan error, 2)
+	for _, id := range []string{"u1", "u2"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			claims <- f.s.ClaimName(c, "user", "alice", id)
+		}()
+	}
+	runtimetest.WaitFor(t, "5 queued writes", func() bool {
+		if p == q {
+			return len(svc.parts[p].jobs) == 5
+		}
+		return len(svc.parts[p].jobs) == 3 && len(svc.parts[q].jobs) == 2
+	})
+	start()
+	wg.Wait()
+	close(replies)
+	close(claims)
+	var sizes []int
+	for v := range replies {
+		sizes = append(sizes, len(strings.Split(v, ",")))
+	}
+	slices.Sort(sizes)
+	if !slices.Equal(sizes, []int{1, 2, 3}) {
+		t.Fatalf("replies hold %v tokens, want 1, 2 and 3 (each merge sees the earlier ones)", sizes)
+	}
+	if v, err := f.s.Get(c, "vm", "k"); err != nil || string(v) != "a,b,c" {
+		t.Fatalf("get = %q, %v", v, err)
+	}
+	won := 0
+	for err := range claims {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, ErrNameTaken):
+			t.Fatal(err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d claims won", won)
+	}
+}
+
+// A caller that gives up on a queued write never hands its answer to a
+// later caller (reply slots are reused).
+func TestTimedOutCallDoesNotAnswerLaterCalls(t *testing.T) {
+	f, _, start := startLater(t)
+	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := f.s.Apply(short, "vm", "late", []byte("stale")); !errors.Is(err, runtime.ErrTimeout) {
+		t.Fatalf("apply with no worker running: %v", err)
+	}
+	start()
+	c := ctx(t)
+	for i := range 20 {
+		want := fmt.Sprintf("v%d", i)
+		v, err := f.s.Apply(c, "vm", fmt.Sprintf("id%d", i), []byte(want))
+		if err != nil || string(v) != want {
+			t.Fatalf("apply %d = %q, %v; want %q", i, v, err, want)
+		}
+	}
+	if v, err := f.s.Get(c, "vm", "late"); err != nil || string(v) != "stale" {
+		t.Fatalf("the timed-out write, applied later: %q, %v", v, err)
+	}
+}

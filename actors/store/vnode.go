@@ -28,10 +28,13 @@ type vnode struct {
 	part  *partition // shared with other incarnations
 	stop  chan struct{}
 	// The worker's: the batch being built and the values and names it
-	// leaves, for reads of later writes in the same batch.
-	batch  *storage.Batch
-	values map[string][]byte // bucket\x00id -> value (nil: deleted)
-	names  map[string]string // bucket\x00name -> id ("": released)
+	// leaves, for reads of later writes in the same batch. The last job
+	// of a batch (the only one, most of the time) leaves nothing there:
+	// no later job reads it (remember is false).
+	batch    *storage.Batch
+	values   map[string][]byte // bucket\x00id -> value (nil: deleted)
+	names    map[string]string // bucket\x00name -> id ("": released)
+	remember bool
 }
 
 // maxBatch bounds how many queued jobs the worker applies in one commit.
@@ -109,7 +112,8 @@ func (v *vnode) work(jobs <-chan job, stop <-chan struct{}) {
 		}
 		results = results[:0]
 		v.part.lock.Lock()
-		for _, j := range pending {
+		for i, j := range pending {
+			v.remember = i < len(pending)-1
 			reply, err := v.stage(j.req)
 			results = append(results, outcome{reply, err})
 		}
@@ -118,8 +122,12 @@ func (v *vnode) work(jobs <-chan job, stop <-chan struct{}) {
 			cerr = v.db.Commit(v.batch, false)
 		}
 		v.batch.Reset()
-		clear(v.values)
-		clear(v.names)
+		if len(v.values) > 0 {
+			clear(v.values)
+		}
+		if len(v.names) > 0 {
+			clear(v.names)
+		}
 		v.part.lock.Unlock()
 		for i, j := range pending {
 			err := results[i].err
@@ -159,14 +167,27 @@ func key(bucket, id string) string { return bucket + "\x00" + id }
 // current returns the value of bucket/id (nil when absent) as the batch
 // being built leaves it, including writes applied but not yet synced.
 func (v *vnode) current(bucket, id string) ([]byte, error) {
-	if val, ok := v.values[key(bucket, id)]; ok {
-		return val, nil
+	if len(v.values) > 0 {
+		if val, ok := v.values[key(bucket, id)]; ok {
+			return val, nil
+		}
 	}
-	val, err := v.db.Get(v.index, bucket, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil
-	}
+	val, _, err := v.db.Lookup(v.index, bucket, id)
 	return val, storeErr(err)
+}
+
+// setValue leaves a record's value for later jobs of the batch.
+func (v *vnode) setValue(bucket, id string, val []byte) {
+	if v.remember {
+		v.values[key(bucket, id)] = val
+	}
+}
+
+// setHolder leaves a name's holder for later jobs of the batch.
+func (v *vnode) setHolder(bucket, name, id string) {
+	if v.remember {
+		v.names[key(bucket, name)] = id
+	}
 }
 
 func (v *vnode) apply(r ApplyReq) (any, error) {
@@ -191,7 +212,7 @@ func (v *vnode) apply(r ApplyReq) (any, error) {
 	if err := v.batch.Put(v.index, r.Bucket, r.ID, merged); err != nil {
 		return nil, storeErr(err)
 	}
-	v.values[key(r.Bucket, r.ID)] = merged
+	v.setValue(r.Bucket, r.ID, merged)
 	return ApplyResp{Value: merged}, nil
 }
 
@@ -199,15 +220,17 @@ func (v *vnode) del(r DeleteReq) (any, error) {
 	if err := v.batch.Delete(v.index, r.Bucket, r.ID); err != nil {
 		return nil, storeErr(err)
 	}
-	v.values[key(r.Bucket, r.ID)] = nil
+	v.setValue(r.Bucket, r.ID, nil)
 	return Ack{OK: true}, nil
 }
 
 // holder returns the id holding a name ("" when free) as the batch being
 // built leaves it.
 func (v *vnode) holder(bucket, name string) (string, error) {
-	if id, ok := v.names[key(bucket, name)]; ok {
-		return id, nil
+	if len(v.names) > 0 {
+		if id, ok := v.names[key(bucket, name)]; ok {
+			return id, nil
+		}
 	}
 	id, err := v.db.GetIndex(v.index, bucket, name)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -230,7 +253,7 @@ func (v *vnode) claim(r ClaimNameReq) (any, error) {
 	if err := v.batch.PutIndex(v.index, r.Bucket, r.Name, r.ID); err != nil {
 		return nil, storeErr(err)
 	}
-	v.names[key(r.Bucket, r.Name)] = r.ID
+	v.setHolder(r.Bucket, r.Name, r.ID)
 	return Ack{OK: true}, nil
 }
 
@@ -243,7 +266,7 @@ func (v *vnode) release(r ReleaseNameReq) (any, error) {
 		if err := v.batch.DeleteIndex(v.index, r.Bucket, r.Name); err != nil {
 			return nil, storeErr(err)
 		}
-		v.names[key(r.Bucket, r.Name)] = ""
+		v.setHolder(r.Bucket, r.Name, "")
 	}
 	return Ack{OK: true}, nil
 }
@@ -265,7 +288,7 @@ func (v *vnode) quarantine(bucket, id string, raw []byte, reason error) error {
 	if err := v.batch.Quarantine(v.index, bucket, id, raw, reason.Error(), v.now()); err != nil {
 		return storeErr(err)
 	}
-	v.values[key(bucket, id)] = nil
+	v.setValue(bucket, id, nil)
 	return nil
 }
 

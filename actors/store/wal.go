@@ -67,22 +67,31 @@ func (q *walQueue) run(stop <-chan struct{}) {
 		}
 		start := time.Now()
 		err := q.db.SyncWAL()
-		q.m.SyncSeconds.Observe(time.Since(start).Seconds())
-		q.m.SyncWrites.Observe(float64(len(batch)))
+		took := time.Since(start)
 		outcome := "ok"
 		if err != nil {
 			outcome = "error"
 			err = fmt.Errorf("wal sync: %w", err)
 		}
-		for i, a := range batch {
-			q.m.Writes.WithLabelValues(a.op, outcome).Inc()
+		// Answer first, count after: the callers wait, the metrics don't.
+		for _, a := range batch {
 			if err != nil {
 				a.reply(nil, err)
 			} else {
 				a.reply(a.value, nil)
 			}
-			batch[i] = pendingAck{}
 		}
+		q.m.SyncSeconds.Observe(took.Seconds())
+		q.m.SyncWrites.Observe(float64(len(batch)))
+		for i := 0; i < len(batch); {
+			n := 1
+			for i+n < len(batch) && batch[i+n].op == batch[i].op {
+				n++
+			}
+			q.m.Writes.WithLabelValues(batch[i].op, outcome).Add(float64(n))
+			i += n
+		}
+		clear(batch)
 	}
 }
 

@@ -20,6 +20,7 @@ type Batch struct {
 	n       int
 	scratch []byte            // key buffer; Pebble copies keys and values
 	entries []QuarantineEntry // quarantines in this batch, for OnQuarantine
+	adds    []keyAdd          // record keys put, for the key filter
 }
 
 // NewBatch returns an empty batch for this DB. It may be reused after
@@ -40,6 +41,7 @@ func (b *Batch) Reset() {
 	b.pb.Reset()
 	b.n = 0
 	b.entries = b.entries[:0]
+	b.adds = b.adds[:0]
 }
 
 // Put sets the value of record (bucket, id) in partition p. The value is
@@ -53,6 +55,7 @@ func (b *Batch) Put(p int, bucket, id string, value []byte) error {
 	if err := b.pb.Set(k, value, nil); err != nil {
 		return fmt.Errorf("storage: batch put %d/%q/%q: %w", p, bucket, id, err)
 	}
+	b.adds = append(b.adds, keyAdd{p: p, h: b.db.filter.hash(k)})
 	b.n++
 	return nil
 }
@@ -183,6 +186,8 @@ func (db *DB) Commit(b *Batch, sync bool) error {
 	if sync {
 		wo = pebble.Sync
 	}
+	// The filter learns of new records before anyone can read them.
+	db.filter.add(b.adds)
 	err := db.pdb.Apply(b.pb, wo)
 	db.exit()
 	if err != nil {

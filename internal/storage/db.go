@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	iofs "io/fs"
@@ -26,6 +27,7 @@ type DB struct {
 	partitions   int
 	log          *slog.Logger
 	onQuarantine func(QuarantineEntry)
+	filter       *keyFilter
 
 	// mu guards closed; active counts operations in flight so Close can
 	// wait for them before closing Pebble (which panics on use after close).
@@ -67,6 +69,10 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err := db.loadMeta(); err != nil {
 		_ = pdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
+	}
+	if err := db.fillKeyFilter(); err != nil {
+		_ = pdb.Close()
+		return nil, fmt.Errorf("storage: open %s: key filter: %w", dir, markCorruption(err))
 	}
 	db.log.Info("store opened", "dir", dir, "partitions", db.partitions)
 	return db, nil
@@ -259,6 +265,9 @@ func (db *DB) view(k []byte, fn func(v []byte) error) error {
 		return ErrClosed
 	}
 	defer db.exit()
+	if keyspace(k[0]) == spaceRecord && !db.filter.mayExist(k) {
+		return ErrNotFound
+	}
 	v, closer, err := db.pdb.Get(k)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return ErrNotFound
@@ -298,6 +307,45 @@ func (db *DB) View(p int, bucket, id string, fn func(value []byte) error) error 
 		}
 	}
 	return fmt.Errorf("storage: view %d/%q/%q: %w", p, bucket, id, err)
+}
+
+// Lookup is Get for read-modify-write, whose reads mostly miss (a write
+// that creates a record reads it first): a missing record is (nil, false,
+// nil) rather than an error, and costs no allocation when the key filter
+// rules it out. A record found is returned as a copy, with true; errors
+// wrap ErrInvalidKey, ErrClosed or ErrCorrupt.
+func (db *DB) Lookup(p int, bucket, id string) ([]byte, bool, error) {
+	var buf [128]byte
+	k, err := db.makeKey(buf[:0], spaceRecord, p, bucket, "id", id)
+	if err == nil {
+		if !db.filter.mayExist(k) {
+			if err = db.openErr(); err == nil {
+				return nil, false, nil
+			}
+		} else {
+			// The key escapes into Pebble: it gets a copy, so that buf
+			// stays on the stack.
+			var v []byte
+			v, err = db.get(bytes.Clone(k))
+			switch {
+			case err == nil:
+				return v, true, nil
+			case errors.Is(err, ErrNotFound):
+				return nil, false, nil
+			}
+		}
+	}
+	return nil, false, fmt.Errorf("storage: lookup %d/%q/%q: %w", p, bucket, id, err)
+}
+
+// openErr returns ErrClosed once the DB is closed, else nil.
+func (db *DB) openErr() error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return ErrClosed
+	}
+	return nil
 }
 
 // GetIndex returns the id that the unique name (bucket, name) points to in

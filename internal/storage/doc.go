@@ -24,6 +24,9 @@
 //     ~570 ns with one, and a cached point read ~1.6 µs through View but
 //     ~5 µs through Get, mostly from the garbage the copies make
 //     (BenchmarkScan, BenchmarkGetWarm, on the 2-core build VM).
+//     Lookup is Get for read-modify-write: a missing record is (nil,
+//     false, nil), not an error. Reads of records that were never written
+//     are answered by the key filter below without a search.
 //  4. Quarantine: a record that fails to decode is moved aside with
 //     Batch.Quarantine (its raw bytes, a reason and a time kept under a
 //     quarantine key); the node keeps serving. Options.OnQuarantine fires
@@ -31,6 +34,19 @@
 //     and count the entries, DeleteQuarantined drops one.
 //  5. Handoff: ScanPartition and ScanPartitionIndex stream a partition;
 //     Batch.DeletePartition drops it afterwards.
+//
+// # Key filter
+//
+// The DB keeps in memory, per partition, a 64-bit hash of every record key
+// it may hold (about 10 bytes a record), so that a Get, View or Lookup of
+// a record that does not exist returns at once: a vnode reads every record
+// before it merges a write into it, most writes create records, and
+// Pebble's bloom filters do not cover the memtables, where a miss costs a
+// skiplist search. Open fills the filter from a scan of the record keys
+// (a startup cost proportional to the store's size); Commit adds a batch's
+// keys before Pebble applies it; deleted records keep their hash until the
+// next Open. The filter can only be wrong one way: a hash present for a
+// record that is gone costs an ordinary read.
 //
 // Errors wrap the package sentinels (ErrNotFound, ErrInvalidKey,
 // ErrPartitionMismatch, ErrClosed, ErrNotStore, ErrCorrupt,
