@@ -108,3 +108,47 @@ func HVM(brand string) bool { return brand == "kvm" || brand == "bhyve" }
 
 // Brands are the brands a Spec may have.
 var brands = map[string]bool{"joyent": true, "joyent-minimal": true, "lx": true, "kvm": true, "bhyve": true}
+
+// Clone returns a deep copy of s: changing one does not change the other.
+func (s Spec) Clone() Spec {
+	s.Resolvers = cloneSlice(s.Resolvers)
+	s.InternalMetadataNamespaces = cloneSlice(s.InternalMetadataNamespaces)
+	if s.Routes != nil {
+		r := make(map[string]string, len(s.Routes))
+		for k, v := range s.Routes {
+			r[k] = v
+		}
+		s.Routes = r
+	}
+	if s.NICs != nil {
+		nics := make([]NIC, len(s.NICs))
+		for i, n := range s.NICs {
+			n.IPs = cloneSlice(n.IPs)
+			n.Gateways = cloneSlice(n.Gateways)
+			nics[i] = n
+		}
+		s.NICs = nics
+	}
+	s.Disks = cloneSlice(s.Disks)
+	s.CustomerMetadata = s.CustomerMetadata.clone()
+	s.InternalMetadata = s.InternalMetadata.clone()
+	return s
+}
+
+func cloneSlice[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+func (m Metadata) clone() Metadata {
+	if m == nil {
+		return nil
+	}
+	out := make(Metadata, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
