@@ -47,10 +47,13 @@
 //
 // Watch streams the state of every VM: first the current state of each
 // VM, then each change. A VM that disappears is reported as StateDeleted.
-// The stream never blocks the driver: when the consumer falls behind,
-// changes of one VM coalesce and only its latest state is kept, so the
-// latest state of every VM is always delivered, in the order the VMs
-// changed. The channel closes when the context given to Watch is done.
+// The stream never blocks the driver: changes of one VM that come faster
+// than the consumer reads them coalesce, and only the latest is kept, so
+// a state a VM passes through without pausing (stopped between
+// provisioning and booting) may be skipped, but the state each VM is in
+// is always delivered, in the order the VMs changed. Drivers that poll
+// the host (vmadm) see only the states that last a poll interval. The
+// channel closes when the context given to Watch is done.
 //
 // Every method of a Driver is safe for concurrent use. Errors carry the
 // sentinel of their category (errors.Is) and the context of what failed;

@@ -1,8 +1,9 @@
 // Package watchq is the delivery queue of driver.Watcher: one per
 // watcher, it never blocks the producer and keeps at most one pending
 // change per VM. Pushing a change of a VM that already has one pending
-// replaces it in place; otherwise it joins the end. A prompt consumer thus
-// sees every change in order, and a slow one the latest state of every VM.
+// replaces it in place; otherwise it joins the end. A consumer thus sees
+// every change it is fast enough for, in order, and always the latest
+// state of every VM.
 package watchq
 
 import (
