@@ -11,9 +11,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fifogo/fifo/actors/store"
+	"github.com/fifogo/fifo/apps/howl"
 	"github.com/fifogo/fifo/apps/snarl"
 	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/internal/config"
+	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/storage"
 	"github.com/fifogo/fifo/supervisors"
@@ -41,6 +43,8 @@ type Env struct {
 	StoreService *store.Service
 	// Identity is snarl's service, when the release runs snarl.
 	Identity *identity.Service
+	// Howl is the event hub, when the release runs howl.
+	Howl *howl.Service
 	// Out receives the few lines meant for the operator's terminal rather
 	// than the log (the generated admin password). Default os.Stdout.
 	Out io.Writer
@@ -76,9 +80,17 @@ func AllInOne() Release {
 				return nil, err
 			}
 			env.Identity = id
+			hs, err := howl.NewService(howl.Options{Auth: howlAuth(id), Logger: env.Logger.With("app", howl.AppName),
+				Registerer: env.Registry})
+			if err != nil {
+				return nil, err
+			}
+			hs.Mount(env.Mux)
+			env.Howl = hs
 			return []supervisors.App{
 				env.StoreService.App(env.Version),
 				snarl.App(id, env.Version, snarl.Options{Logger: env.Logger.With("app", snarl.AppName)}),
+				hs.App(env.Version),
 			}, nil
 		},
 		Start: func(ctx context.Context, env *Env) error {
@@ -118,4 +130,18 @@ func appNames(apps []supervisors.App) []string {
 		out = append(out, a.Name)
 	}
 	return out
+}
+
+// howlAuth lets howl authenticate websockets with snarl's one-time tokens
+// and check joins against the token's session.
+func howlAuth(id *identity.Service) howl.Auth {
+	return howl.AuthFunc(func(ctx context.Context, ott string) (howl.Principal, error) {
+		s, err := id.ConsumeOTT(ctx, ott)
+		if err != nil {
+			return nil, err
+		}
+		return howl.PrincipalFunc(func(ctx context.Context, p []string) (bool, error) {
+			return id.Allowed(ctx, s, perm.Permission(p))
+		}), nil
+	})
 }
