@@ -35,7 +35,8 @@ type operation struct {
 	// label is the route's metric label and log name.
 	label string
 	serve handlerFunc
-	// form: the body is form-encoded and the handler (OAuth) checks it.
+	// form: an OAuth endpoint, which answers RFC 6749 errors; its
+	// handler checks the form or query against the document itself.
 	form bool
 	// mutates: a success changes identities, so the caches are emptied.
 	mutates bool
@@ -90,10 +91,7 @@ func New(api identity.API, opts Options) (*Handler, error) {
 		}
 		delete(table, r.OperationID)
 		op := doc.Paths.Value(r.Path).GetOperation(r.Method)
-		form := false
-		if op.RequestBody != nil && op.RequestBody.Value.Content.Get(mimeForm) != nil {
-			form = true
-		}
+		form := oauthErrors(op)
 		h.ops[op] = &operation{
 			Route: r, label: openapi.BasePath + r.Path, serve: fn, form: form,
 			mutates: r.Auth && r.Method != http.MethodGet,
@@ -346,4 +344,15 @@ func methodLabel(m string) string {
 		return m
 	}
 	return "OTHER"
+}
+
+// oauthErrors reports whether op answers its 400 with the document's
+// OAuthError schema (the OAuth endpoints) rather than Error.
+func oauthErrors(op *openapi3.Operation) bool {
+	r := op.Responses.Status(http.StatusBadRequest)
+	if r == nil || r.Value == nil {
+		return false
+	}
+	mt := r.Value.Content.Get(mimeJSON)
+	return mt != nil && mt.Schema != nil && strings.HasSuffix(mt.Schema.Ref, "/OAuthError")
 }

@@ -347,3 +347,15 @@ func (e *env) user(id string) userJSON {
 	e.must(e.do("GET", "/api/2/users/"+id, e.adminToken, nil), 200).json(e.t, &u)
 	return u
 }
+
+// identityOptions shortens envOption literals.
+type identityOptions = identity.Options
+
+// urlValues builds a form from key, value pairs.
+func urlValues(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}

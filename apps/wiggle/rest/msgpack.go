@@ -31,7 +31,7 @@ var errMsgpack = errors.New("msgpack")
 func msgpackToJSON(b []byte) ([]byte, error) {
 	r := bytes.NewReader(b)
 	d := msgpack.NewDecoder(r)
-	v, err := decodeMsgpackValue(d, 0)
+	v, err := decodeMsgpackValue(d, r, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -45,9 +45,9 @@ func msgpackToJSON(b []byte) ([]byte, error) {
 	return out, nil
 }
 
-// decodeMsgpackValue decodes one value as JSON-shaped Go values
+// decodeMsgpackValue decodes one value of r as JSON-shaped Go values
 // (json.Number for numbers).
-func decodeMsgpackValue(d *msgpack.Decoder, depth int) (any, error) {
+func decodeMsgpackValue(d *msgpack.Decoder, r *bytes.Reader, depth int) (any, error) {
 	c, err := d.PeekCode()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errMsgpack, err)
@@ -73,9 +73,12 @@ func decodeMsgpackValue(d *msgpack.Decoder, depth int) (any, error) {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("%w: NaN or infinity", errMsgpack)
 		}
+		if v == 0 {
+			v = 0 // -0 has no JSON form of its own
+		}
 		return json.Number(strconv.FormatFloat(v, 'g', -1, 64)), nil
 	case msgpcode.IsString(c) || msgpcode.IsBin(c):
-		return decodeMsgpackString(d)
+		return decodeMsgpackString(d, r)
 	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
 		if depth >= maxDepth {
 			return nil, fmt.Errorf("%w: nested deeper than %d", errMsgpack, maxDepth)
@@ -87,7 +90,7 @@ func decodeMsgpackValue(d *msgpack.Decoder, depth int) (any, error) {
 		// n comes from the input: never allocate by it.
 		out := make([]any, 0, min(max(n, 0), 16))
 		for i := 0; i < n; i++ {
-			v, err := decodeMsgpackValue(d, depth+1)
+			v, err := decodeMsgpackValue(d, r, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -111,11 +114,11 @@ func decodeMsgpackValue(d *msgpack.Decoder, depth int) (any, error) {
 			if !msgpcode.IsString(kc) && !msgpcode.IsBin(kc) {
 				return nil, fmt.Errorf("%w: a map key is not a string", errMsgpack)
 			}
-			k, err := decodeMsgpackString(d)
+			k, err := decodeMsgpackString(d, r)
 			if err != nil {
 				return nil, err
 			}
-			v, err := decodeMsgpackValue(d, depth+1)
+			v, err := decodeMsgpackValue(d, r, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -127,26 +130,25 @@ func decodeMsgpackValue(d *msgpack.Decoder, depth int) (any, error) {
 }
 
 // decodeMsgpackString decodes a str or bin value, which must be UTF-8.
-func decodeMsgpackString(d *msgpack.Decoder) (any, error) {
-	c, _ := d.PeekCode()
-	var s string
-	if msgpcode.IsBin(c) {
-		b, err := d.DecodeBytes()
-		if err != nil {
-			return nil, wrapMsgpack(err)
-		}
-		s = string(b)
-	} else {
-		v, err := d.DecodeString()
-		if err != nil {
-			return nil, wrapMsgpack(err)
-		}
-		s = v
+// The length comes from the input, so it is checked against what is left
+// of it before anything is allocated (msgpack's DecodeBytes would
+// allocate a claimed 4 GiB for a five-byte input).
+func decodeMsgpackString(d *msgpack.Decoder, r *bytes.Reader) (any, error) {
+	n, err := d.DecodeBytesLen()
+	if err != nil {
+		return nil, wrapMsgpack(err)
 	}
-	if !utf8.ValidString(s) {
+	if n < 0 || n > r.Len() {
+		return nil, fmt.Errorf("%w: a string of %d bytes in %d bytes of input", errMsgpack, n, r.Len())
+	}
+	b := make([]byte, n)
+	if err := d.ReadFull(b); err != nil {
+		return nil, wrapMsgpack(err)
+	}
+	if !utf8.Valid(b) {
 		return nil, fmt.Errorf("%w: a string is not UTF-8", errMsgpack)
 	}
-	return s, nil
+	return string(b), nil
 }
 
 func wrapMsgpack(err error) error {
