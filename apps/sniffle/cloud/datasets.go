@@ -66,8 +66,9 @@ func ParseManifest(b []byte) (Manifest, error) {
 	return m, nil
 }
 
-// types maps a manifest to dataset_type and zone_type: os smartos → zone,
-// type lx-dataset → zone/lx, docker → zone/docker, anything else → kvm.
+// types maps a manifest to dataset_type and zone_type: os smartos or type
+// zone-dataset → zone, type lx-dataset → zone/lx, docker → zone/docker,
+// anything else → kvm.
 func (m Manifest) types() (dataset, zone string) {
 	switch {
 	case m.Type == "lx-dataset":
@@ -75,7 +76,7 @@ func (m Manifest) types() (dataset, zone string) {
 	case m.Type == "docker":
 		return "zone", "docker"
 	case m.OS == "smartos" || m.Type == "zone-dataset":
-		return "zone", "ipkg"
+		return "zone", "" // a joyent-brand zone
 	}
 	return "kvm", ""
 }

@@ -1,0 +1,92 @@
+package vms
+
+import (
+	"context"
+	"time"
+
+	"github.com/fifogo/fifo/agent/driver"
+	"github.com/fifogo/fifo/apps/snarl/identity"
+	"github.com/fifogo/fifo/internal/perm"
+)
+
+// Identity is what the VM flows need from snarl (*identity.Service
+// implements it).
+type Identity interface {
+	ActiveOrg(ctx context.Context, user string) (string, error)
+	Effective(ctx context.Context, user string) (*perm.Set, error)
+	SSHKeys(ctx context.Context, user string) ([]string, error)
+	Grant(ctx context.Context, k identity.Kind, id string, p perm.Permission) error
+	RevokePrefix(ctx context.Context, prefix perm.Permission) (int, error)
+	OrgResources(ctx context.Context, org string) (map[string]int64, error)
+	ChangeResource(ctx context.Context, org, resource string, delta int64) error
+	RunTriggers(ctx context.Context, org, event, element string) error
+	AddAccounting(ctx context.Context, org string, e identity.AccountingEntry) error
+}
+
+// Agents reaches the agent of a hypervisor (by hypervisor uuid). Errors
+// carry the driver's sentinels (driver.ErrNoMemory when a reservation is
+// refused).
+type Agents interface {
+	Reserve(ctx context.Context, hv, vm string, ramMB int64) error
+	Release(ctx context.Context, hv, vm string) error
+	Create(ctx context.Context, hv string, spec driver.Spec) error
+	Start(ctx context.Context, hv, vm string) error
+	Stop(ctx context.Context, hv, vm string, force bool) error
+	Reboot(ctx context.Context, hv, vm string, force bool) error
+	Delete(ctx context.Context, hv, vm string) error
+	Update(ctx context.Context, hv, vm string, u driver.UpdateSpec) error
+	Snapshot(ctx context.Context, hv, vm, name string) error
+	DeleteSnapshot(ctx context.Context, hv, vm, name string) error
+	Rollback(ctx context.Context, hv, vm, name string) error
+}
+
+// Events publishes to the event hub (howl): channel, event, data.
+type Events interface {
+	Publish(channel, event string, data any)
+}
+
+// EventsFunc adapts a function to Events.
+type EventsFunc func(channel, event string, data any)
+
+// Publish implements Events.
+func (f EventsFunc) Publish(channel, event string, data any) { f(channel, event, data) }
+
+// Options tune the flows; zero fields take defaults.
+type Options struct {
+	// MaxRetries bounds the placement attempts of a create (fifo's
+	// create_max_retries). Default 5.
+	MaxRetries int
+	// RetryDelay is the pause between attempts. Default 5 s.
+	RetryDelay time.Duration
+	// CreatingGrace is how long a VM counts as being created for delete
+	// (423 before). Default 120 s.
+	CreatingGrace time.Duration
+	// Sleep waits between retries (tests use a fake). Default: a timer
+	// honouring ctx.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxRetries <= 0 {
+		o.MaxRetries = 5
+	}
+	if o.RetryDelay <= 0 {
+		o.RetryDelay = 5 * time.Second
+	}
+	if o.CreatingGrace <= 0 {
+		o.CreatingGrace = 120 * time.Second
+	}
+	if o.Sleep == nil {
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	return o
+}

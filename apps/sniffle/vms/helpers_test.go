@@ -1,0 +1,210 @@
+package vms
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fifogo/fifo/agent/driver"
+	"github.com/fifogo/fifo/agent/sim"
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
+	"github.com/fifogo/fifo/apps/snarl/credential"
+	"github.com/fifogo/fifo/apps/snarl/identity"
+	"github.com/fifogo/fifo/internal/recstore"
+	"github.com/fifogo/fifo/internal/record"
+)
+
+type recordCodec struct{}
+
+func (recordCodec) Check(v []byte) error                    { return record.Check(v) }
+func (recordCodec) Merge(old, delta []byte) ([]byte, error) { return record.MergeBytes(old, delta) }
+
+// simAgents runs every hypervisor's agent as a sim driver in the test and,
+// like a real agent, pushes the host's resources to sniffle after each
+// change of its memory.
+type simAgents struct {
+	cloud *cloud.Service
+	mu    sync.Mutex
+	hosts map[string]*sim.Driver
+}
+
+func (a *simAgents) host(hv string) (*sim.Driver, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	d, ok := a.hosts[hv]
+	if !ok {
+		return nil, fmt.Errorf("hypervisor %s: %w", hv, driver.ErrNotFound)
+	}
+	return d, nil
+}
+
+// report pushes a host's state to sniffle (the agent's heartbeat).
+func (a *simAgents) report(ctx context.Context, hv string) error {
+	d, err := a.host(hv)
+	if err != nil {
+		return err
+	}
+	h, err := d.Sysinfo(ctx)
+	if err != nil {
+		return err
+	}
+	return a.cloud.RegisterHypervisor(ctx, cloud.HostReport{UUID: hv, Alias: h.Hostname, Networks: h.NICTags,
+		Virtualisation: h.Virtualisation, Resources: map[string]int64{
+			"total-memory": h.Memory.TotalMB, "free-memory": h.Memory.FreeMB,
+			"provisioned-memory": h.Memory.ProvisionedMB, "reserved-memory": h.Memory.ReservedMB}})
+}
+
+func (a *simAgents) do(ctx context.Context, hv string, fn func(d *sim.Driver) error) error {
+	d, err := a.host(hv)
+	if err != nil {
+		return err
+	}
+	if err := fn(d); err != nil {
+		return err
+	}
+	return a.report(ctx, hv)
+}
+
+func (a *simAgents) Reserve(ctx context.Context, hv, vm string, ram int64) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Reserve(ctx, vm, ram) })
+}
+func (a *simAgents) Release(ctx context.Context, hv, vm string) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Release(ctx, vm) })
+}
+func (a *simAgents) Create(ctx context.Context, hv string, spec driver.Spec) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Create(ctx, spec) })
+}
+func (a *simAgents) Start(ctx context.Context, hv, vm string) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Start(ctx, vm) })
+}
+func (a *simAgents) Stop(ctx context.Context, hv, vm string, force bool) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Stop(ctx, vm, force) })
+}
+func (a *simAgents) Reboot(ctx context.Context, hv, vm string, force bool) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Reboot(ctx, vm, force) })
+}
+func (a *simAgents) Delete(ctx context.Context, hv, vm string) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Delete(ctx, vm) })
+}
+func (a *simAgents) Update(ctx context.Context, hv, vm string, u driver.UpdateSpec) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Update(ctx, vm, u) })
+}
+func (a *simAgents) Snapshot(ctx context.Context, hv, vm, name string) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Snapshot(ctx, vm, name) })
+}
+func (a *simAgents) DeleteSnapshot(ctx context.Context, hv, vm, name string) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.DeleteSnapshot(ctx, vm, name) })
+}
+func (a *simAgents) Rollback(ctx context.Context, hv, vm, name string) error {
+	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Rollback(ctx, vm, name) })
+}
+
+// event is one published event.
+type event struct{ channel, event string }
+
+type fixture struct {
+	*Service
+	ctx     context.Context
+	cloud   *cloud.Service
+	id      *identity.Service
+	agents  *simAgents
+	user    string
+	org     string
+	pkg     string
+	ds      string
+	network string
+	ranges  []string
+
+	mu     sync.Mutex
+	events []event
+}
+
+const datasetUUID = "0f9b8c2e-1d2a-4c1e-9a51-6c8f2b7d4e10"
+
+// newFixture: a creator with an active org, a package of ramMB, an
+// imported dataset, a network of two IP ranges (sizes given), and n sim
+// hypervisors with hvMemMB each.
+func newFixture(t *testing.T, n int, hvMemMB, ramMB int64, rangeSizes ...int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st := recstore.NewMemory(recordCodec{})
+	id, err := identity.New(st, identity.Options{Password: credential.PasswordParams{Memory: 8, Time: 1, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := cloud.New(st, cloud.Options{})
+	f := &fixture{ctx: ctx, cloud: cl, id: id, agents: &simAgents{cloud: cl, hosts: map[string]*sim.Driver{}}}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.user, err = id.CreateUser(ctx, identity.Session{}, "alice", "pw")
+	must(err)
+	f.org, err = id.CreateOrg(ctx, "acme")
+	must(err)
+	must(id.JoinOrg(ctx, f.user, f.org, true))
+	must(id.Grant(ctx, identity.Users, f.user, []string{"hypervisors", "_", "create"}))
+	f.pkg, err = cl.CreatePackage(ctx, cloud.PackageSpec{Name: "small", RAM: ramMB, CPUCap: 100, Quota: 10})
+	must(err)
+	must(cl.CreateDataset(ctx, cloud.Manifest{UUID: datasetUUID, Name: "base", OS: "smartos"}))
+	must(cl.SetDatasetStatus(ctx, datasetUUID, cloud.DatasetImported, 1))
+	f.ds = datasetUUID
+	f.network, err = cl.CreateNetwork(ctx, "public")
+	must(err)
+	for i, size := range rangeSizes {
+		r, err := cl.CreateIPRange(ctx, cloud.IPRangeSpec{Name: fmt.Sprint("r", i), Network: fmt.Sprintf("10.%d.0.0", i),
+			Netmask: "255.255.0.0", Gateway: fmt.Sprintf("10.%d.0.1", i), First: fmt.Sprintf("10.%d.1.0", i),
+			Last: cloud.FormatIPv4(mustIP(t, fmt.Sprintf("10.%d.1.0", i)) + uint32(size) - 1), Tag: "external"})
+		must(err)
+		must(cl.AddNetworkIPRange(ctx, f.network, r))
+		f.ranges = append(f.ranges, r)
+	}
+	for i := range n {
+		hv := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		d, err := sim.New(sim.Options{UUID: hv, Hostname: fmt.Sprint("hv", i), MemoryMB: hvMemMB,
+			Images: []driver.Image{{UUID: datasetUUID, Type: "zone-dataset", OS: "smartos"}}})
+		must(err)
+		f.agents.hosts[hv] = d
+		must(f.agents.report(ctx, hv))
+	}
+	f.Service = New(Deps{Cloud: cl, Identity: id, Agents: f.agents,
+		Events: EventsFunc(func(ch, ev string, _ any) {
+			f.mu.Lock()
+			f.events = append(f.events, event{ch, ev})
+			f.mu.Unlock()
+		})}, Options{RetryDelay: time.Millisecond, MaxRetries: 2})
+	return f
+}
+
+func mustIP(t *testing.T, s string) uint32 {
+	ip, err := cloud.ParseIPv4(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ip
+}
+
+func (f *fixture) request(alias string) CreateRequest {
+	return CreateRequest{Package: f.pkg, Dataset: f.ds, Config: Config{Alias: alias, Networks: map[string]string{"net0": f.network}}}
+}
+
+// create registers and runs one create.
+func (f *fixture) create(t *testing.T, alias string) record.VM {
+	t.Helper()
+	id, err := f.Register(f.ctx, f.user, f.request(alias), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Run(f.ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	vm, err := f.Get(f.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vm
+}

@@ -1,0 +1,72 @@
+package vms
+
+import (
+	"log/slog"
+	"maps"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/fifogo/fifo/agent/driver"
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
+	"github.com/fifogo/fifo/internal/entity"
+	"github.com/fifogo/fifo/internal/record"
+)
+
+// SpecBuilder turns a package, a dataset, a create config and the
+// claimed interfaces into the agent's create spec.
+type SpecBuilder func(vm string, pkg record.Package, ds record.Dataset, cfg Config, nics []driver.NIC, sshKeys []string) (driver.Spec, error)
+
+// Service runs VM flows.
+type Service struct {
+	cloud    *cloud.Service
+	repo     *entity.Repo
+	id       Identity
+	agents   Agents
+	events   Events
+	build    SpecBuilder
+	opts     Options
+	now      func() time.Time
+	logger   *slog.Logger
+	seed     func() uint64
+	creating func(vm string) // tells the app a create flow must run
+}
+
+// Deps are a Service's collaborators.
+type Deps struct {
+	Cloud    *cloud.Service
+	Identity Identity
+	Agents   Agents
+	Events   Events
+	// Build makes agent specs; default DefaultSpec.
+	Build SpecBuilder
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Seed gives each placement attempt its random seed.
+	Seed   func() uint64
+	Logger *slog.Logger
+}
+
+// New returns a Service.
+func New(d Deps, o Options) *Service {
+	if d.Build == nil {
+		d.Build = DefaultSpec
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Events == nil {
+		d.Events = EventsFunc(func(string, string, any) {})
+	}
+	if d.Seed == nil {
+		var n atomic.Uint64
+		d.Seed = func() uint64 { return n.Add(1) }
+	}
+	return &Service{cloud: d.Cloud, repo: d.Cloud.Repo(), id: d.Identity, agents: d.Agents, events: d.Events,
+		build: d.Build, opts: o.withDefaults(), now: d.Now, logger: d.Logger, seed: d.Seed}
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
