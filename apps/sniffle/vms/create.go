@@ -8,8 +8,8 @@ import (
 	"slices"
 
 	"github.com/fifogo/fifo/agent/driver"
-	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/snarl/identity"
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/placement"
 	"github.com/fifogo/fifo/internal/record"
