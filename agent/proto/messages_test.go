@@ -1,0 +1,49 @@
+package proto
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Every message is a flat struct of strings, int64s, bools and []byte,
+// with at least one field, under a distinct name.
+func TestMessagesAreFlat(t *testing.T) {
+	seen := map[string]bool{}
+	for _, m := range Messages() {
+		if seen[m.Name] || !strings.HasPrefix(m.Name, "agent.") {
+			t.Errorf("name %q duplicated or outside agent.", m.Name)
+		}
+		seen[m.Name] = true
+		typ := reflect.TypeOf(m.Value)
+		if typ.Kind() != reflect.Struct || typ.NumField() == 0 {
+			t.Errorf("%s: %v is not a struct with fields", m.Name, typ)
+			continue
+		}
+		if typ.Name() != strings.TrimPrefix(m.Name, "agent.") {
+			t.Errorf("%s registers %v", m.Name, typ)
+		}
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			switch {
+			case f.Type.Kind() == reflect.String, f.Type.Kind() == reflect.Int64, f.Type.Kind() == reflect.Bool:
+			case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Uint8:
+			default:
+				t.Errorf("%s.%s has type %v", m.Name, f.Name, f.Type)
+			}
+			if !f.IsExported() {
+				t.Errorf("%s.%s is unexported", m.Name, f.Name)
+			}
+		}
+	}
+}
+
+func TestAgentName(t *testing.T) {
+	hv := "6b3a2c1e-0d4f-4a5b-8c7d-9e0f1a2b3c4d"
+	if AgentName(hv) != "chunter_agent_"+hv || AgentName(hv) == AgentName("other") {
+		t.Fatal(AgentName(hv))
+	}
+	if len(AgentName(hv)) > 255 {
+		t.Fatal("name too long for an atom")
+	}
+}
