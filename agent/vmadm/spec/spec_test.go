@@ -89,7 +89,7 @@ func TestRoundTrip(t *testing.T) {
 func TestShares(t *testing.T) {
 	cases := []struct {
 		ram, total, pkgShares, pkgIO int64
-		wantShares, wantIO          int64
+		wantShares, wantIO           int64
 	}{
 		{1024, 65536, 0, 0, 16, 16},
 		{32768, 65536, 0, 0, 512, 512},
