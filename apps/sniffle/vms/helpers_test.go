@@ -26,8 +26,11 @@ func (recordCodec) Merge(old, delta []byte) ([]byte, error) { return record.Merg
 // change of its memory.
 type simAgents struct {
 	cloud *cloud.Service
-	mu    sync.Mutex
-	hosts map[string]*sim.Driver
+	// onState, when set, gets each VM's state after a command (the
+	// agent's state report).
+	onState func(ctx context.Context, hv, vm, state string) error
+	mu      sync.Mutex
+	hosts   map[string]*sim.Driver
 }
 
 func (a *simAgents) host(hv string) (*sim.Driver, error) {
@@ -57,12 +60,25 @@ func (a *simAgents) report(ctx context.Context, hv string) error {
 }
 
 func (a *simAgents) do(ctx context.Context, hv string, fn func(d *sim.Driver) error) error {
+	return a.doVM(ctx, hv, "", fn)
+}
+
+func (a *simAgents) doVM(ctx context.Context, hv, vm string, fn func(d *sim.Driver) error) error {
 	d, err := a.host(hv)
 	if err != nil {
 		return err
 	}
 	if err := fn(d); err != nil {
 		return err
+	}
+	if vm != "" && a.onState != nil {
+		state := string(driver.StateDeleted)
+		if v, err := d.Get(ctx, vm); err == nil {
+			state = string(v.State)
+		}
+		if err := a.onState(ctx, hv, vm, state); err != nil {
+			return err
+		}
 	}
 	return a.report(ctx, hv)
 }
@@ -74,19 +90,19 @@ func (a *simAgents) Release(ctx context.Context, hv, vm string) error {
 	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Release(ctx, vm) })
 }
 func (a *simAgents) Create(ctx context.Context, hv string, spec driver.Spec) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Create(ctx, spec) })
+	return a.doVM(ctx, hv, spec.UUID, func(d *sim.Driver) error { return d.Create(ctx, spec) })
 }
 func (a *simAgents) Start(ctx context.Context, hv, vm string) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Start(ctx, vm) })
+	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Start(ctx, vm) })
 }
 func (a *simAgents) Stop(ctx context.Context, hv, vm string, force bool) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Stop(ctx, vm, force) })
+	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Stop(ctx, vm, force) })
 }
 func (a *simAgents) Reboot(ctx context.Context, hv, vm string, force bool) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Reboot(ctx, vm, force) })
+	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Reboot(ctx, vm, force) })
 }
 func (a *simAgents) Delete(ctx context.Context, hv, vm string) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Delete(ctx, vm) })
+	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Delete(ctx, vm) })
 }
 func (a *simAgents) Update(ctx context.Context, hv, vm string, u driver.UpdateSpec) error {
 	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Update(ctx, vm, u) })
@@ -98,7 +114,7 @@ func (a *simAgents) DeleteSnapshot(ctx context.Context, hv, vm, name string) err
 	return a.do(ctx, hv, func(d *sim.Driver) error { return d.DeleteSnapshot(ctx, vm, name) })
 }
 func (a *simAgents) Rollback(ctx context.Context, hv, vm, name string) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Rollback(ctx, vm, name) })
+	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Rollback(ctx, vm, name) })
 }
 
 // event is one published event.
@@ -177,6 +193,7 @@ func newFixture(t *testing.T, n int, hvMemMB, ramMB int64, rangeSizes ...int) *f
 			f.events = append(f.events, event{ch, ev})
 			f.mu.Unlock()
 		})}, Options{RetryDelay: time.Millisecond, MaxRetries: 2})
+	f.agents.onState = f.Service.AgentState
 	return f
 }
 

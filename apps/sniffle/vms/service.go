@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,17 +20,18 @@ type SpecBuilder func(vm string, pkg record.Package, ds record.Dataset, cfg Conf
 
 // Service runs VM flows.
 type Service struct {
-	cloud    *cloud.Service
-	repo     *entity.Repo
-	id       Identity
-	agents   Agents
-	events   Events
-	build    SpecBuilder
-	opts     Options
-	now      func() time.Time
-	logger   *slog.Logger
-	seed     func() uint64
-	creating func(vm string) // tells the app a create flow must run
+	cloud  *cloud.Service
+	repo   *entity.Repo
+	id     Identity
+	agents Agents
+	events Events
+	build  SpecBuilder
+	opts   Options
+	now    func() time.Time
+	logger *slog.Logger
+	seed   func() uint64
+	// finishing holds the VMs whose delete is being finished.
+	finishing sync.Map
 }
 
 // Deps are a Service's collaborators.

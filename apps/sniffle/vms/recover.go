@@ -1,0 +1,60 @@
+package vms
+
+import (
+	"context"
+	"errors"
+
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
+	"github.com/fifogo/fifo/internal/record"
+)
+
+// Interrupted lists the VMs whose create was cut short (sniffle stopped
+// mid-flow): pooled ones, whose flow never started, and ones caught in a
+// later phase.
+func (s *Service) Interrupted(ctx context.Context) (pooled, stuck []string, err error) {
+	err = s.repo.Store().Fold(ctx, record.BucketVM, func(id string, v []byte) error {
+		r, err := record.Load(v)
+		if err != nil {
+			return nil
+		}
+		vm, err := record.VMFromRecord(r)
+		if err != nil || vm.Creating.IsZero() {
+			return nil
+		}
+		if vm.State == StatePooled {
+			pooled = append(pooled, id)
+		} else {
+			stuck = append(stuck, id)
+		}
+		return nil
+	})
+	return pooled, stuck, err
+}
+
+// Abandon fails a create that was interrupted after it started: it frees
+// the addresses recorded for the VM and any memory reservation on its
+// hypervisor, and marks it failed with the reason, so no VM stays in a
+// transitional state. A VM the agent already runs is left to the agent's
+// reports.
+func (s *Service) Abandon(ctx context.Context, id, reason string) error {
+	vm, err := s.vm(ctx, id)
+	if errors.Is(err, cloud.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if vm.Creating.IsZero() {
+		return nil
+	}
+	f := &flow{vm: vm, claimed: map[string]int64{}}
+	for ip, r := range vm.IPRangeMap {
+		if rangeID, ok := r.(string); ok {
+			f.leases = append(f.leases, cloud.Lease{IPRange: rangeID, IP: ip})
+		}
+	}
+	if vm.Hypervisor != "" && vm.Hypervisor != "pooled" && vm.Hypervisor != "pending" {
+		f.reserved = vm.Hypervisor
+	}
+	return s.fail(ctx, f, failf("%s", reason))
+}
