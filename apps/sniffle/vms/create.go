@@ -506,7 +506,7 @@ func (s *Service) place(ctx context.Context, f *flow, req placement.Request) err
 // the agent. A refusal (ok false) has undone everything it took.
 func (s *Service) tryHypervisor(ctx context.Context, f *flow, hv record.Hypervisor) (ok bool, why string, err error) {
 	id := f.vm.UUID
-	if err := s.agents.Reserve(ctx, hv.UUID, id, f.pkg.RAM); err != nil {
+	if err := s.agents.Reserve(ctx, hv.UUID, id, reservation(f.pkg, f.ds)); err != nil {
 		return false, fmt.Sprintf("%s: %v", hv.UUID, err), nil
 	}
 	f.reserved = hv.UUID
@@ -526,12 +526,15 @@ func (s *Service) tryHypervisor(ctx context.Context, f *flow, hv record.Hypervis
 	if err != nil {
 		return undo(err.Error())
 	}
-	spec, err := s.build(id, f.pkg, f.ds, f.cfg, nics, keys)
-	if err != nil {
-		return false, "", failf("spec: %v", err)
+	cfg := f.cfg
+	if len(cfg.Resolvers) == 0 {
+		cfg.Resolvers = s.resolvers(ctx, f.cfg)
 	}
-	if len(spec.Resolvers) == 0 {
-		spec.Resolvers = s.resolvers(ctx, f.cfg)
+	spec, err := s.build(SpecInput{VM: id, Owner: f.owner, Package: f.pkg, Dataset: f.ds, Config: cfg, NICs: nics,
+		SSHKeys: keys, Hypervisor: hv, Now: s.now()})
+	if err != nil {
+		undo("spec")
+		return false, "", failf("spec: %v", err)
 	}
 	if err := s.set(ctx, id, map[string]any{"hypervisor": hv.UUID, "state": StateCreating,
 		"creating": record.Creating{Phase: "hypervisor", Secs: s.now().Unix()}}); err != nil {

@@ -8,15 +8,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/fifogo/fifo/agent/driver"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/internal/entity"
-	"github.com/fifogo/fifo/internal/record"
 )
-
-// SpecBuilder turns a package, a dataset, a create config and the
-// claimed interfaces into the agent's create spec.
-type SpecBuilder func(vm string, pkg record.Package, ds record.Dataset, cfg Config, nics []driver.NIC, sshKeys []string) (driver.Spec, error)
 
 // Service runs VM flows.
 type Service struct {
@@ -40,7 +34,7 @@ type Deps struct {
 	Identity Identity
 	Agents   Agents
 	Events   Events
-	// Build makes agent specs; default DefaultSpec.
+	// Build makes agent specs; default VmadmSpec.
 	Build SpecBuilder
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -52,7 +46,7 @@ type Deps struct {
 // New returns a Service.
 func New(d Deps, o Options) *Service {
 	if d.Build == nil {
-		d.Build = DefaultSpec
+		d.Build = VmadmSpec
 	}
 	if d.Now == nil {
 		d.Now = time.Now

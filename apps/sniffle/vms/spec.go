@@ -2,74 +2,58 @@ package vms
 
 import (
 	"fmt"
-	"strings"
+	"time"
 
 	"github.com/fifogo/fifo/agent/driver"
+	"github.com/fifogo/fifo/agent/vmadm/spec"
 	"github.com/fifogo/fifo/internal/record"
 )
 
-// DefaultSpec builds a vmadm create spec from a package, a dataset and a
-// config (fifo.md §6.3, the common fields): brand by dataset type, memory,
-// quota and CPU from the package, the claimed NICs, resolvers, routes,
-// customer metadata with root_authorized_keys.
-func DefaultSpec(vm string, pkg record.Package, ds record.Dataset, cfg Config, nics []driver.NIC, sshKeys []string) (driver.Spec, error) {
-	s := driver.Spec{UUID: vm, Alias: cfg.Alias, Hostname: cfg.Hostname, Autoboot: cfg.autoboot(),
-		MaxPhysicalMemory: pkg.RAM, MaxLockedMemory: pkg.RAM, MaxSwap: max(pkg.MaxSwap, pkg.RAM),
-		Quota: pkg.Quota, CPUCap: pkg.CPUCap, CPUShares: pkg.CPUShares, ZFSIOPriority: pkg.ZFSIOPriority,
-		PackageName: pkg.Name, Resolvers: cfg.Resolvers, NICs: nics, DelegateDataset: cfg.DelegateDataset}
-	switch {
-	case ds.DatasetType == "kvm":
-		s.Brand = "kvm"
-		s.RAM = pkg.RAM
-		s.VCPUs = max(1, pkg.CPUCap/100)
-		s.Disks = []driver.Disk{{Boot: true, ImageUUID: ds.UUID, ImageSize: ds.ImageSize, Model: orDefault(ds.DiskDriver, "virtio")}}
-		for i := range s.NICs {
-			s.NICs[i].Model = orDefault(ds.NICDriver, "virtio")
-		}
-	case ds.ZoneType == "lx":
-		s.Brand = "lx"
-		s.ImageUUID = ds.UUID
-		s.KernelVersion = ds.KernelVersion
-	case ds.ZoneType == "docker":
-		s.Brand = "lx"
-		s.ImageUUID = ds.UUID
-		s.Docker = true
-		s.KernelVersion = orDefault(ds.KernelVersion, "3.13.0")
-	default:
-		s.Brand = "joyent"
-		s.ImageUUID = ds.UUID
-	}
-	if len(cfg.Routes) > 0 {
-		s.Routes = map[string]string{}
-		for _, r := range cfg.Routes {
-			for k, v := range r {
-				s.Routes[k] = v
-			}
+// SpecInput is what a create spec is made of.
+type SpecInput struct {
+	VM         string
+	Owner      string
+	Package    record.Package
+	Dataset    record.Dataset
+	Config     Config
+	NICs       []driver.NIC
+	SSHKeys    []string // the creator's, before the config's own
+	Hypervisor record.Hypervisor
+	Now        time.Time
+}
+
+// SpecBuilder turns a create into the agent's create spec.
+type SpecBuilder func(in SpecInput) (driver.Spec, error)
+
+// VmadmSpec builds the spec with agent/vmadm/spec (fifo.md §6.3).
+func VmadmSpec(in SpecInput) (driver.Spec, error) {
+	c := in.Config
+	routes := map[string]string{}
+	for _, r := range c.Routes {
+		for k, v := range r {
+			routes[k] = v
 		}
 	}
-	md := driver.Metadata{}
-	for k, v := range cfg.Metadata {
-		str, ok := v.(string)
-		if !ok {
-			return driver.Spec{}, fmt.Errorf("metadata %q: values are strings", k)
-		}
-		md[k] = str
+	if len(routes) == 0 {
+		routes = nil
 	}
-	if keys := append(append([]string{}, sshKeys...), cfg.SSHKeys...); len(keys) > 0 {
-		md["root_authorized_keys"] = strings.Join(keys, "\n")
-	}
-	if len(md) > 0 {
-		s.CustomerMetadata = md
-	}
-	if cfg.Note != "" {
-		s.InternalMetadata = driver.Metadata{"note": cfg.Note}
+	total, _ := in.Hypervisor.Resources["total-memory"].(int64)
+	s, err := spec.ToVmadm(spec.PackageFromRecord(in.Package), spec.DatasetFromRecord(in.Dataset), spec.Config{
+		UUID: in.VM, Alias: c.Alias, Hostname: c.Hostname, Autoboot: c.Autoboot, Owner: in.Owner,
+		Resolvers: c.Resolvers, Routes: routes, NICs: in.NICs, SSHKeys: append(append([]string{}, in.SSHKeys...), c.SSHKeys...),
+		Metadata: c.Metadata, Note: c.Note, DelegateDataset: c.DelegateDataset,
+	}, spec.Host{TotalMemoryMB: total, Now: in.Now})
+	if err != nil {
+		return driver.Spec{}, fmt.Errorf("vm spec: %w", err)
 	}
 	return s, nil
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
+// reservation is the memory a create asks its hypervisor to admit: the
+// package's ram, plus the hardware-VM overhead vmadm adds.
+func reservation(pkg record.Package, ds record.Dataset) int64 {
+	if ds.DatasetType == "kvm" || ds.DatasetType == "bhyve" {
+		return pkg.RAM + spec.DefaultHVMOverheadMB
 	}
-	return s
+	return pkg.RAM
 }
