@@ -55,6 +55,7 @@ func run(w io.Writer, quick bool, only string) error {
 		{"crdt", func() error { return benchCRDT(tw) }},
 		{"howl", func() error { return benchHowl(tw, quick) }},
 		{"wiggle", func() error { return benchWiggle(tw, quick) }},
+		{"placement", func() error { return benchPlacement(tw, quick) }},
 	}
 	for _, s := range sections {
 		if only != "" && only != s.name {
