@@ -72,7 +72,7 @@ func TestCreateHappyPath(t *testing.T) {
 	if h, err := f.cloud.LeaseHolder(f.ctx, f.ranges[0], ip); err != nil || h != id {
 		t.Fatalf("lease of %s: %q %v", ip, h, err)
 	}
-	host, _ := f.agents.host(vm.Hypervisor)
+	host, _ := f.agents.Host(vm.Hypervisor)
 	got, err := host.Get(f.ctx, id)
 	must(err)
 	if len(got.NICs) != 1 || got.NICs[0].IP != ip || got.State != driver.StateRunning {
@@ -157,7 +157,7 @@ func TestCreateFailsWithReason(t *testing.T) {
 		if vm.State != StateFailed {
 			t.Fatalf("second create on a full range: %q", vm.State)
 		}
-		h, _ := f.agents.host(fmt.Sprintf("00000000-0000-4000-8000-%012d", 0))
+		h, _ := f.agents.Host(fmt.Sprintf("00000000-0000-4000-8000-%012d", 0))
 		hi, _ := h.Sysinfo(f.ctx)
 		if hi.Memory.ProvisionedMB != 512 {
 			t.Fatalf("the failed create kept memory: %+v", hi.Memory)
@@ -193,12 +193,12 @@ func TestMemoryRefusalMovesOn(t *testing.T) {
 	// Fill both hosts behind sniffle's back, then let hv1 free its memory;
 	// sniffle still believes the stale reports (both full → then reset to free).
 	for i, hv := range []string{hv0, hv1} {
-		h, _ := f.agents.host(hv)
+		h, _ := f.agents.Host(hv)
 		if err := h.Reserve(f.ctx, fmt.Sprintf("11111111-0000-4000-8000-%012d", i), 2048); err != nil {
 			t.Fatal(err)
 		}
 	}
-	h1, _ := f.agents.host(hv1)
+	h1, _ := f.agents.Host(hv1)
 	if err := h1.Release(f.ctx, fmt.Sprintf("11111111-0000-4000-8000-%012d", 1)); err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestConcurrentCreates(t *testing.T) {
 		if used > hvMem {
 			t.Errorf("%s over capacity: %d MB", hv, used)
 		}
-		h, _ := f.agents.host(hv)
+		h, _ := f.agents.Host(hv)
 		info, _ := h.Sysinfo(f.ctx)
 		if info.Memory.ProvisionedMB > info.Memory.TotalMB {
 			t.Errorf("%s: agent over capacity %+v", hv, info.Memory)

@@ -12,6 +12,7 @@ import (
 	"github.com/fifogo/fifo/apps/snarl/credential"
 	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
+	"github.com/fifogo/fifo/apps/sniffle/vms/vmstest"
 	"github.com/fifogo/fifo/internal/record"
 	"github.com/fifogo/fifo/internal/recstore"
 )
@@ -21,102 +22,6 @@ type recordCodec struct{}
 func (recordCodec) Check(v []byte) error                    { return record.Check(v) }
 func (recordCodec) Merge(old, delta []byte) ([]byte, error) { return record.MergeBytes(old, delta) }
 
-// simAgents runs every hypervisor's agent as a sim driver in the test and,
-// like a real agent, pushes the host's resources to sniffle after each
-// change of its memory.
-type simAgents struct {
-	cloud *cloud.Service
-	// onState, when set, gets each VM's state after a command (the
-	// agent's state report).
-	onState func(ctx context.Context, hv, vm, state string) error
-	mu      sync.Mutex
-	hosts   map[string]*sim.Driver
-}
-
-func (a *simAgents) host(hv string) (*sim.Driver, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	d, ok := a.hosts[hv]
-	if !ok {
-		return nil, fmt.Errorf("hypervisor %s: %w", hv, driver.ErrNotFound)
-	}
-	return d, nil
-}
-
-// report pushes a host's state to sniffle (the agent's heartbeat).
-func (a *simAgents) report(ctx context.Context, hv string) error {
-	d, err := a.host(hv)
-	if err != nil {
-		return err
-	}
-	h, err := d.Sysinfo(ctx)
-	if err != nil {
-		return err
-	}
-	return a.cloud.RegisterHypervisor(ctx, cloud.HostReport{UUID: hv, Alias: h.Hostname, Networks: h.NICTags,
-		Virtualisation: h.Virtualisation, Resources: map[string]int64{
-			"total-memory": h.Memory.TotalMB, "free-memory": h.Memory.FreeMB,
-			"provisioned-memory": h.Memory.ProvisionedMB, "reserved-memory": h.Memory.ReservedMB}})
-}
-
-func (a *simAgents) do(ctx context.Context, hv string, fn func(d *sim.Driver) error) error {
-	return a.doVM(ctx, hv, "", fn)
-}
-
-func (a *simAgents) doVM(ctx context.Context, hv, vm string, fn func(d *sim.Driver) error) error {
-	d, err := a.host(hv)
-	if err != nil {
-		return err
-	}
-	if err := fn(d); err != nil {
-		return err
-	}
-	if vm != "" && a.onState != nil {
-		state := string(driver.StateDeleted)
-		if v, err := d.Get(ctx, vm); err == nil {
-			state = string(v.State)
-		}
-		if err := a.onState(ctx, hv, vm, state); err != nil {
-			return err
-		}
-	}
-	return a.report(ctx, hv)
-}
-
-func (a *simAgents) Reserve(ctx context.Context, hv, vm string, ram int64) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Reserve(ctx, vm, ram) })
-}
-func (a *simAgents) Release(ctx context.Context, hv, vm string) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Release(ctx, vm) })
-}
-func (a *simAgents) Create(ctx context.Context, hv string, spec driver.Spec) error {
-	return a.doVM(ctx, hv, spec.UUID, func(d *sim.Driver) error { return d.Create(ctx, spec) })
-}
-func (a *simAgents) Start(ctx context.Context, hv, vm string) error {
-	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Start(ctx, vm) })
-}
-func (a *simAgents) Stop(ctx context.Context, hv, vm string, force bool) error {
-	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Stop(ctx, vm, force) })
-}
-func (a *simAgents) Reboot(ctx context.Context, hv, vm string, force bool) error {
-	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Reboot(ctx, vm, force) })
-}
-func (a *simAgents) Delete(ctx context.Context, hv, vm string) error {
-	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Delete(ctx, vm) })
-}
-func (a *simAgents) Update(ctx context.Context, hv, vm string, u driver.UpdateSpec) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Update(ctx, vm, u) })
-}
-func (a *simAgents) Snapshot(ctx context.Context, hv, vm, name string) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.Snapshot(ctx, vm, name) })
-}
-func (a *simAgents) DeleteSnapshot(ctx context.Context, hv, vm, name string) error {
-	return a.do(ctx, hv, func(d *sim.Driver) error { return d.DeleteSnapshot(ctx, vm, name) })
-}
-func (a *simAgents) Rollback(ctx context.Context, hv, vm, name string) error {
-	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Rollback(ctx, vm, name) })
-}
-
 // event is one published event.
 type event struct{ channel, event string }
 
@@ -125,7 +30,7 @@ type fixture struct {
 	ctx     context.Context
 	cloud   *cloud.Service
 	id      *identity.Service
-	agents  *simAgents
+	agents  *vmstest.SimAgents
 	user    string
 	org     string
 	pkg     string
@@ -151,7 +56,7 @@ func newFixture(t *testing.T, n int, hvMemMB, ramMB int64, rangeSizes ...int) *f
 		t.Fatal(err)
 	}
 	cl := cloud.New(st, cloud.Options{})
-	f := &fixture{ctx: ctx, cloud: cl, id: id, agents: &simAgents{cloud: cl, hosts: map[string]*sim.Driver{}}}
+	f := &fixture{ctx: ctx, cloud: cl, id: id, agents: vmstest.New(cl)}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -181,11 +86,9 @@ func newFixture(t *testing.T, n int, hvMemMB, ramMB int64, rangeSizes ...int) *f
 	}
 	for i := range n {
 		hv := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
-		d, err := sim.New(sim.Options{UUID: hv, Hostname: fmt.Sprint("hv", i), MemoryMB: hvMemMB,
+		_, err := f.agents.AddHost(ctx, sim.Options{UUID: hv, Hostname: fmt.Sprint("hv", i), MemoryMB: hvMemMB,
 			Images: []driver.Image{{UUID: datasetUUID, Type: "zone-dataset", OS: "smartos"}}})
 		must(err)
-		f.agents.hosts[hv] = d
-		must(f.agents.report(ctx, hv))
 	}
 	f.Service = New(Deps{Cloud: cl, Identity: id, Agents: f.agents,
 		Events: EventsFunc(func(ch, ev string, _ any) {
@@ -193,7 +96,7 @@ func newFixture(t *testing.T, n int, hvMemMB, ramMB int64, rangeSizes ...int) *f
 			f.events = append(f.events, event{ch, ev})
 			f.mu.Unlock()
 		})}, Options{RetryDelay: time.Millisecond, MaxRetries: 2})
-	f.agents.onState = f.Service.AgentState
+	f.agents.OnState = f.Service.AgentState
 	return f
 }
 

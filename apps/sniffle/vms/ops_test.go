@@ -70,7 +70,7 @@ func TestLifecycleAndDelete(t *testing.T) {
 	if _, err := f.cloud.LeaseHolder(f.ctx, f.ranges[0], ip); !errors.Is(err, cloud.ErrNotFound) {
 		t.Fatalf("ip %s still leased: %v", ip, err)
 	}
-	h, _ := f.agents.host(vm.Hypervisor)
+	h, _ := f.agents.Host(vm.Hypervisor)
 	info, _ := h.Sysinfo(f.ctx)
 	if info.Memory.ProvisionedMB != 0 {
 		t.Fatalf("memory still provisioned: %+v", info.Memory)
@@ -156,7 +156,7 @@ func TestInterruptedCreates(t *testing.T) {
 	if _, err := f.cloud.LeaseHolder(f.ctx, f.ranges[0], lease.IP); !errors.Is(err, cloud.ErrNotFound) {
 		t.Fatalf("lease kept: %v", err)
 	}
-	h, _ := f.agents.host(hv)
+	h, _ := f.agents.Host(hv)
 	if info, _ := h.Sysinfo(f.ctx); info.Memory.ProvisionedMB != 0 {
 		t.Fatalf("reservation kept: %+v", info.Memory)
 	}

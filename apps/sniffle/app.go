@@ -1,0 +1,186 @@
+package sniffle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/fifogo/fifo/apps/sniffle/vms"
+	"github.com/fifogo/fifo/internal/runtime"
+	"github.com/fifogo/fifo/supervisors"
+)
+
+// AppName is the application's name.
+const AppName = "sniffle"
+
+// RunnerName is the registered name of the create runner.
+const RunnerName = "sniffle_vms"
+
+// DefaultConcurrency bounds the create flows that run at once.
+const DefaultConcurrency = 64
+
+// ErrNotRunning: the application is not running (503).
+var ErrNotRunning = errors.New("sniffle: not running")
+
+// Options configure the application.
+type Options struct {
+	// Concurrency bounds the create flows running at once. Default
+	// DefaultConcurrency.
+	Concurrency int
+	// Logger receives the runner's log lines. Default: discarded.
+	Logger *slog.Logger
+}
+
+// Service runs VM creates for the REST edge.
+type Service struct {
+	vms  *vms.Service
+	opts Options
+	sem  chan struct{}
+
+	mu     sync.Mutex
+	ctx    context.Context // of the running runner; nil when stopped
+	flows  sync.WaitGroup
+	cancel context.CancelFunc
+}
+
+// New returns the application's service over the VM logic.
+func New(v *vms.Service, o Options) *Service {
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{vms: v, opts: o, sem: make(chan struct{}, o.Concurrency)}
+}
+
+// VMs returns the VM logic.
+func (s *Service) VMs() *vms.Service { return s.vms }
+
+// Create registers a VM (its creator's grants are in place when it
+// returns) and starts its create flow.
+func (s *Service) Create(ctx context.Context, creator string, req vms.CreateRequest, advanced bool) (string, error) {
+	s.mu.Lock()
+	running := s.ctx != nil
+	s.mu.Unlock()
+	if !running {
+		return "", ErrNotRunning
+	}
+	id, err := s.vms.Register(ctx, creator, req, advanced)
+	if err != nil {
+		return "", err
+	}
+	s.start(id)
+	return id, nil
+}
+
+// start runs a VM's create flow, supervised: a panic fails the VM.
+func (s *Service) start(id string) {
+	s.mu.Lock()
+	ctx := s.ctx
+	if ctx == nil {
+		s.mu.Unlock()
+		return // stays pooled: the next runner resumes it
+	}
+	s.flows.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.flows.Done()
+		select {
+		case s.sem <- struct{}{}:
+		case <-ctx.Done():
+			return // still pooled: resumed by the next runner
+		}
+		defer func() { <-s.sem }()
+		defer func() {
+			if r := recover(); r != nil {
+				s.opts.Logger.Error("create flow panicked", "vm", id, "panic", r)
+				if err := s.vms.Abandon(context.WithoutCancel(ctx), id, fmt.Sprintf("create crashed: %v", r)); err != nil {
+					s.opts.Logger.Error("failing a crashed create", "vm", id, "err", err)
+				}
+			}
+		}()
+		if err := s.vms.Run(ctx, id); err != nil {
+			s.opts.Logger.Warn("create flow", "vm", id, "err", err)
+		}
+	}()
+}
+
+// App returns the sniffle application.
+func (s *Service) App(version string) supervisors.App {
+	return supervisors.App{
+		Name:        AppName,
+		Description: "the cloud: hypervisors, VMs, datasets, packages, networks",
+		Version:     version,
+		Top: supervisors.Supervisor{
+			Name:      "sniffle_sup",
+			Strategy:  supervisors.OneForOne,
+			Intensity: 5,
+			Period:    10,
+			Children: func() []supervisors.Child {
+				return []supervisors.Child{supervisors.ActorChild(runtime.Spec{
+					Name: RunnerName,
+					New:  func() runtime.Actor { return &runner{s: s} },
+				})}
+			},
+		},
+	}
+}
+
+// recoverMsg asks the runner to resume or fail interrupted creates.
+type recoverMsg struct{}
+
+// runner owns the context of the create flows.
+type runner struct {
+	runtime.Base
+	s *Service
+}
+
+// Init opens the service to creates and schedules the recovery.
+func (r *runner) Init(p *runtime.Process) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.s.mu.Lock()
+	r.s.ctx, r.s.cancel = ctx, cancel
+	r.s.mu.Unlock()
+	_ = p.SendSelf(recoverMsg{})
+}
+
+// HandleMessage recovers interrupted creates.
+func (r *runner) HandleMessage(p *runtime.Process, msg any) {
+	if _, ok := msg.(recoverMsg); !ok {
+		r.Base.HandleMessage(p, msg)
+		return
+	}
+	ctx := context.Background()
+	pooled, stuck, err := r.s.vms.Interrupted(ctx)
+	if err != nil {
+		p.Logger().Error("listing interrupted creates", "err", err)
+		return
+	}
+	for _, id := range stuck {
+		if err := r.s.vms.Abandon(ctx, id, "create interrupted (sniffle restarted)"); err != nil {
+			p.Logger().Error("failing an interrupted create", "vm", id, "err", err)
+		}
+	}
+	for _, id := range pooled {
+		r.s.start(id)
+	}
+	if len(pooled)+len(stuck) > 0 {
+		p.Logger().Info("interrupted creates", "resumed", len(pooled), "failed", len(stuck))
+	}
+}
+
+// Terminate closes the service to creates and cancels the running flows
+// (their VMs end failed); it waits for them to finish.
+func (r *runner) Terminate(p *runtime.Process, reason string) {
+	r.s.mu.Lock()
+	cancel := r.s.cancel
+	r.s.ctx, r.s.cancel = nil, nil
+	r.s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	r.s.flows.Wait()
+}
