@@ -8,13 +8,13 @@ import (
 
 	"github.com/fifogo/fifo/agent/driver"
 	"github.com/fifogo/fifo/agent/sim"
+	"github.com/fifogo/fifo/apps/snarl/credential"
+	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
 	"github.com/fifogo/fifo/apps/sniffle/vms/vmstest"
-	"github.com/fifogo/fifo/apps/snarl/credential"
-	"github.com/fifogo/fifo/apps/snarl/identity"
-	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 	"github.com/fifogo/fifo/supervisors"
 )
