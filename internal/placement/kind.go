@@ -41,8 +41,5 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
-// filters reports whether k drops hypervisors (Must or Cant).
-func (k Kind) filters() bool { return k == Must || k == Cant }
-
 // conditional reports whether k takes a condition, attribute and value.
 func (k Kind) conditional() bool { return k == Must || k == Cant || k == Points }

@@ -313,7 +313,7 @@ next:
 			}
 		}
 		for _, r := range req.Rules {
-			if r.Kind.filters() && refHolds(h, r) != (r.Kind == Must) {
+			if (r.Kind == Must || r.Kind == Cant) && refHolds(h, r) != (r.Kind == Must) {
 				continue next
 			}
 		}

@@ -11,10 +11,11 @@ const setThreshold = 16
 
 // operand is a rule's value compiled for fast comparison.
 type operand struct {
-	isList bool
-	one    key   // a scalar operand
-	items  []key // a list operand, in order
-	set    map[key]struct{}
+	isList   bool
+	one      key   // a scalar operand
+	items    []key // a list operand, in order
+	distinct int   // distinct elements of items
+	set      map[key]struct{}
 }
 
 // compileOperand checks a normalized value against what the condition
@@ -45,11 +46,13 @@ func compileOperand(c Condition, v any) (operand, error) {
 	for i, x := range l {
 		o.items[i], _ = anyKey(x)
 	}
+	seen := make(map[key]struct{}, len(o.items))
+	for _, k := range o.items {
+		seen[k] = struct{}{}
+	}
+	o.distinct = len(seen)
 	if len(o.items) >= setThreshold {
-		o.set = make(map[key]struct{}, len(o.items))
-		for _, k := range o.items {
-			o.set[k] = struct{}{}
-		}
+		o.set = seen
 	}
 	return o, nil
 }
@@ -85,7 +88,9 @@ func holds(c Condition, a *val, o *operand) bool {
 		if a.k == kMissing {
 			return len(o.items) == 0
 		}
-		if !a.listLike() {
+		// More distinct elements than the attribute holds cannot fit:
+		// this also bounds the scan below by the attribute's size.
+		if !a.listLike() || o.distinct > a.length() {
 			return false
 		}
 		for _, k := range o.items {

@@ -76,9 +76,7 @@ func New(req Request) (*Placer, error) {
 		p.networks[i] = Network{Name: n.Name, Tags: slices.Clone(n.Tags)}
 		p.rNetwork = append(p.rNetwork, p.reason(networkReason(n)))
 	}
-	if err := p.compileGroupings(req.Groupings); err != nil {
-		return nil, err
-	}
+	p.compileGroupings(req.Groupings)
 	if p.grants != nil {
 		p.rPerm = p.reason("no permission hypervisors/<uuid>/create")
 	}
@@ -146,7 +144,7 @@ func networkReason(n Network) string {
 }
 
 // compileGroupings indexes the member hypervisors of clusters and stacks.
-func (p *Placer) compileGroupings(gs []Grouping) error {
+func (p *Placer) compileGroupings(gs []Grouping) {
 	for _, g := range gs {
 		if g.Type == None || len(g.Hypervisors) == 0 {
 			continue
@@ -172,7 +170,6 @@ func (p *Placer) compileGroupings(gs []Grouping) error {
 			p.hosts[h] = append(refs, hostRef{g: idx, count: 1})
 		}
 	}
-	return nil
 }
 
 // reason adds an exclusion reason and returns its index. The limits on a

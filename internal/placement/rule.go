@@ -13,7 +13,7 @@ import (
 // cannot make placement slow.
 const (
 	// MaxRules is the most rules a Request may hold.
-	MaxRules = 1024
+	MaxRules = 256
 	// MaxWeight bounds the absolute value of Points, Low and High.
 	MaxWeight = 1_000_000_000
 	// MaxGrants is the most permissions an Allowed rule may carry.
