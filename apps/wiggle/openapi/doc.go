@@ -13,9 +13,12 @@
 //     operationId, required permissions, success status and whether a token
 //     is needed, read from the document and its x-fifo-* extensions.
 //   - NewRouter finds the operation of an *http.Request (it implements
-//     kin-openapi's routers.Router, tail parameters included).
+//     kin-openapi's routers.Router, tail parameters included); Methods
+//     lists the methods of a path (OPTIONS, the Allow of a 405).
 //   - NewValidator checks a request, or a response to a request, against
-//     the document with openapi3filter.
+//     the document with openapi3filter; ValidateRouted checks a request the
+//     caller has routed already, with its body in JSON form (wiggle turns
+//     msgpack bodies into JSON first).
 //
 // # Conventions of the document
 //
