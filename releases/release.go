@@ -14,6 +14,7 @@ import (
 	"github.com/fifogo/fifo/apps/howl"
 	"github.com/fifogo/fifo/apps/snarl"
 	"github.com/fifogo/fifo/apps/snarl/identity"
+	"github.com/fifogo/fifo/apps/wiggle"
 	"github.com/fifogo/fifo/internal/config"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/runtime"
@@ -87,10 +88,16 @@ func AllInOne() Release {
 			}
 			hs.Mount(env.Mux)
 			env.Howl = hs
+			ws, err := wiggle.New(id, wiggle.Options{Logger: env.Logger, Registry: env.Registry, Version: env.Version})
+			if err != nil {
+				return nil, err
+			}
+			env.Mux.Handle("/api/", ws.Handler())
 			return []supervisors.App{
 				env.StoreService.App(env.Version),
 				snarl.App(id, env.Version, snarl.Options{Logger: env.Logger.With("app", snarl.AppName)}),
 				hs.App(env.Version),
+				ws.App(env.Version),
 			}, nil
 		},
 		Start: func(ctx context.Context, env *Env) error {
