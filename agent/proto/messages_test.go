@@ -47,3 +47,31 @@ func TestAgentName(t *testing.T) {
 		t.Fatal("name too long for an atom")
 	}
 }
+
+// Every message sent to an agent is a Request naming its hypervisor.
+func TestRequestsNameTheirHypervisor(t *testing.T) {
+	n := 0
+	for _, m := range Messages() {
+		v := reflect.New(reflect.TypeOf(m.Value)).Elem()
+		f := v.FieldByName("HV")
+		if !f.IsValid() {
+			continue
+		}
+		f.SetString("hv-1")
+		r, ok := v.Interface().(Request)
+		switch m.Name {
+		case "agent.Register", "agent.Heartbeat", "agent.VMState", "agent.VMList":
+			if ok {
+				t.Errorf("%s is a report, not a Request", m.Name)
+			}
+			continue
+		}
+		if !ok || r.Hypervisor() != "hv-1" {
+			t.Errorf("%s: Request %v", m.Name, ok)
+		}
+		n++
+	}
+	if n != 17 {
+		t.Fatalf("%d requests, want 17", n)
+	}
+}
