@@ -359,3 +359,8 @@ func urlValues(kv ...string) url.Values {
 	}
 	return v
 }
+
+// identityAccounting is an accounting entry of a VM.
+func identityAccounting(ts int64, action string) identity.AccountingEntry {
+	return identity.AccountingEntry{Timestamp: ts, Action: action, Resource: nobodyID, Metadata: map[string]any{"ram": int64(1024)}}
+}

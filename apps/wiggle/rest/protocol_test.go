@@ -245,3 +245,19 @@ func TestClients(t *testing.T) {
 	e.must(e.do("DELETE", "/api/2/clients/"+id+"/permissions/users/_/get", e.adminToken, nil), 204)
 	e.must(e.do("DELETE", "/api/2/clients/"+id, e.adminToken, nil), 204)
 }
+
+func TestAccounting(t *testing.T) {
+	e := newEnv(t)
+	org := e.created(e.do("POST", "/api/2/orgs", e.adminToken, map[string]string{"name": "billed"}), "2", "orgs")
+	for i, a := range []string{"create", "update", "destroy"} {
+		must(t, e.svc.AddAccounting(e.ctx, org, identityAccounting(int64(1000*(i+1)), a)))
+	}
+	var entries []accountingJSON
+	e.must(e.do("GET", "/api/2/orgs/"+org+"/accounting?start=1500&end=3000", e.adminToken, nil), 200).json(t, &entries)
+	if len(entries) != 2 || entries[0].Action != "update" || entries[1].Timestamp != 3000 {
+		t.Fatalf("entries %+v", entries)
+	}
+	e.must(e.do("GET", "/api/2/orgs/"+org+"/accounting?start=x&end=1", e.adminToken, nil), 400)
+	e.must(e.do("GET", "/api/2/orgs/"+org+"/accounting", e.adminToken, nil), 400)
+	e.must(e.do("GET", "/api/2/orgs/"+nobodyID+"/accounting?start=0&end=0", e.adminToken, nil), 404)
+}
