@@ -38,8 +38,8 @@
 // rounded (all equal: Low; a candidate without a numeric value gets the
 // lower of Low and High); for every Stack grouping, the candidate's summed
 // distance to the members' hypervisors mapped from [closest, farthest] onto
-// [Weight, 0]; for every Random rule, an integer in [Low, High) drawn from
-// the seed and the hypervisor's uuid. Candidates are sorted by descending
+// [Weight, 0]; for every Random rule, an integer in [Low, High) (Low when
+// they are equal) drawn from the seed and the hypervisor's uuid. Candidates are sorted by descending
 // score, then by uuid, so a result depends only on the set of hypervisors,
 // the request and the seed.
 //

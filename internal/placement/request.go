@@ -32,7 +32,8 @@ type Request struct {
 	// hypervisor must allow ["hypervisors", <uuid>, "create"] (FiFo's
 	// finish_rules); Allowed rules without grants of their own test
 	// against them. Nil skips the built-in check, and Allowed rules
-	// without grants then never hold.
+	// without grants then never hold. The Placer reads the set at every
+	// Rank: it must not change while a Rank runs.
 	Grants *perm.Set
 }
 
