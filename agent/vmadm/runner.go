@@ -80,9 +80,9 @@ func (r *ExecRunner) Run(ctx context.Context, c Command) (Result, error) {
 	}
 	var exit *exec.ExitError
 	switch {
-	case err == nil:
 	case stdout.over:
 		return res, fmt.Errorf("%s: %w", c.Path, errTooMuchOutput)
+	case err == nil:
 	case errors.As(err, &exit):
 		res.ExitCode = exit.ExitCode() // -1 when killed by a signal
 	default:
@@ -92,26 +92,30 @@ func (r *ExecRunner) Run(ctx context.Context, c Command) (Result, error) {
 }
 
 // capped is a buffer that keeps at most max bytes; with fail, more is an
-// error that stops the writer.
+// error that stops the writer. It has only Write (no ReadFrom, which
+// io.Copy would use instead), so the cap holds.
 type capped struct {
-	bytes.Buffer
+	buf  bytes.Buffer
 	max  int
 	fail bool
 	over bool
 }
 
 func (c *capped) Write(p []byte) (int, error) {
-	room := c.max - c.Len()
+	room := c.max - c.buf.Len()
 	if len(p) > room {
 		c.over = true
-		c.Buffer.Write(p[:max(room, 0)])
+		c.buf.Write(p[:max(room, 0)])
 		if c.fail {
 			return 0, errTooMuchOutput
 		}
 		return len(p), nil
 	}
-	return c.Buffer.Write(p)
+	return c.buf.Write(p)
 }
+
+// Bytes returns what was kept.
+func (c *capped) Bytes() []byte { return c.buf.Bytes() }
 
 // CommandError is a command that exited non-zero. errors.Is matches it
 // against its category (Kind), one of the driver's error sentinels.
@@ -123,6 +127,7 @@ type CommandError struct {
 	Kind     error
 }
 
+// Error renders the command, its exit code and (the start of) its stderr.
 func (e *CommandError) Error() string {
 	msg := strings.TrimSpace(e.Stderr)
 	if len(msg) > 512 {

@@ -32,6 +32,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // exitError ends the invocation with a code and a message on stderr.
@@ -103,7 +104,9 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if f != nil && f.Hang {
 		unlock()
-		select {} // until the caller kills us
+		for { // until the caller kills us
+			time.Sleep(time.Hour)
+		}
 	}
 	st, err := load(dir)
 	if err != nil {

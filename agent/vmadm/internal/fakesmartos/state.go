@@ -109,6 +109,10 @@ func num(v any) int64 {
 	switch x := v.(type) {
 	case float64:
 		return int64(x)
+	case int:
+		return int64(x)
+	case int64:
+		return x
 	case json.Number:
 		n, _ := x.Int64()
 		return n
