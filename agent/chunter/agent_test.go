@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/fifogo/fifo/agent/chunter"
 	"github.com/fifogo/fifo/agent/client"
 	"github.com/fifogo/fifo/agent/client/clienttest"
@@ -162,7 +164,13 @@ func TestLongCommandDoesNotBlock(t *testing.T) {
 	n := node(t)
 	clock := drivertest.NewManualClock(time.Unix(1_700_000_000, 0))
 	d := newSim(t, hv1, sim.Options{Clock: clock, Delays: sim.Delays{Create: time.Minute}})
-	startApp(t, n, newAgent(t, hv1, d))
+	o := fastOptions(hv1, d)
+	m := o.Metrics
+	a, err := chunter.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startApp(t, n, a)
 	c, addr, ctx := client.New(n), client.Addr{Node: n.Name(), HV: hv1}, ctx30(t)
 	vm := vmID(1)
 
@@ -173,6 +181,7 @@ func TestLongCommandDoesNotBlock(t *testing.T) {
 	}
 	stopped := make(chan error, 1)
 	go func() { stopped <- c.Stop(ctx, addr, vm, false) }()
+	runtimetest.WaitFor(t, "stop queued behind the create", func() bool { return testutil.ToFloat64(m.Waiting) == 1 })
 
 	if err := c.Reserve(ctx, addr, vmID(2), 512); err != nil {
 		t.Fatalf("reserve during create: %v", err)
@@ -187,6 +196,9 @@ func TestLongCommandDoesNotBlock(t *testing.T) {
 	if err := <-stopped; err != nil {
 		t.Fatalf("stop queued behind the create: %v", err)
 	}
+	if w := testutil.ToFloat64(m.Waiting); w != 0 {
+		t.Fatalf("%v commands still waiting", w)
+	}
 	if v, err := c.Get(ctx, addr, vm); err != nil || v.State != driver.StateStopped {
 		t.Fatalf("after create and stop: %+v %v", v, err)
 	}
@@ -198,7 +210,12 @@ func TestStopAnswersPendingCommands(t *testing.T) {
 	n := node(t)
 	clock := drivertest.NewManualClock(time.Unix(1_700_000_000, 0))
 	d := newSim(t, hv1, sim.Options{Clock: clock, Delays: sim.Delays{Create: time.Hour}})
-	app := startApp(t, n, newAgent(t, hv1, d))
+	o := fastOptions(hv1, d)
+	a, err := chunter.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := startApp(t, n, a)
 	c, addr, ctx := client.New(n), client.Addr{Node: n.Name(), HV: hv1}, ctx30(t)
 	vm := vmID(1)
 
@@ -209,11 +226,7 @@ func TestStopAnswersPendingCommands(t *testing.T) {
 	}
 	started := make(chan error, 1)
 	go func() { started <- c.Start(ctx, addr, vm) }()
-	// The start is queued once the agent has it; its mailbox is served in
-	// order, so a reply to a later query proves the start arrived.
-	if _, err := c.Get(ctx, addr, vm); err != nil {
-		t.Fatal(err)
-	}
+	runtimetest.WaitFor(t, "start queued behind the create", func() bool { return testutil.ToFloat64(o.Metrics.Waiting) == 1 })
 	if err := supervisors.StopApp(ctx, n, app); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,9 @@ type Metrics struct {
 	StateChanges *prometheus.CounterVec
 	// Registered is the number of agents with an open session.
 	Registered prometheus.Gauge
+	// Waiting is the number of commands waiting behind another command
+	// on the same VM.
+	Waiting prometheus.Gauge
 }
 
 // NewMetrics creates the agents' metrics and registers them in reg.
@@ -53,8 +56,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "fifo_chunter_registered_agents",
 			Help: "Hypervisor agents with an open session with a control node.",
 		}),
+		Waiting: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "fifo_chunter_commands_waiting",
+			Help: "Commands waiting behind another command on the same VM.",
+		}),
 	}
-	for _, c := range []prometheus.Collector{m.Commands, m.CommandSeconds, m.Registrations, m.Heartbeats, m.StateChanges, m.Registered} {
+	for _, c := range []prometheus.Collector{m.Commands, m.CommandSeconds, m.Registrations, m.Heartbeats, m.StateChanges, m.Registered, m.Waiting} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("chunter metrics: %w", err)
 		}

@@ -55,8 +55,11 @@ func (s *server) HandleCall(p *runtime.Process, from runtime.From, req any) (any
 		return proto.ReplyOf(nil, err), nil
 	}
 	j := job{command: c, reply: p.Detach(from)}
-	if c.key == "" || s.queue.Push(c.key, j) {
+	switch {
+	case c.key == "" || s.queue.Push(c.key, j):
 		s.start(j)
+	default:
+		s.a.m.Waiting.Inc()
 	}
 	return nil, runtime.Deferred
 }
@@ -69,6 +72,7 @@ func (s *server) HandleMessage(p *runtime.Process, msg any) {
 		return
 	}
 	if next, ok := s.queue.Done(d.key); ok {
+		s.a.m.Waiting.Dec()
 		s.start(next)
 	}
 }
@@ -78,6 +82,7 @@ func (s *server) HandleMessage(p *runtime.Process, msg any) {
 func (s *server) Terminate(p *runtime.Process, reason string) {
 	s.cancel()
 	for _, j := range s.queue.Drain() {
+		s.a.m.Waiting.Dec()
 		j.reply(proto.ReplyOf(nil, fmt.Errorf("agent %s stopped (%s): %w", s.a.opts.HV, reason, proto.ErrUnavailable)), nil)
 	}
 }
