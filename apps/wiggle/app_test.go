@@ -54,7 +54,7 @@ func TestApplicationSwitchesTheHandler(t *testing.T) {
 	hs := httptest.NewServer(mux)
 	defer hs.Close()
 
-	if code, body := get(t, hs.URL+"/api/2/scopes"); code != 503 || body != string(unavailable) {
+	if code, body := get(t, hs.URL+"/api/2/scopes"); code != 503 || body != unavailable {
 		t.Fatalf("before start: %d %s", code, body)
 	}
 	n := runtimetest.StartNode(t)

@@ -71,7 +71,7 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
 func (s *Server) Running() bool { return s.on.Load() }
 
 // unavailable is the body of a 503 (the API's Error schema).
-var unavailable = []byte(`{"error":"unavailable","message":"wiggle is not running"}`)
+const unavailable = `{"error":"unavailable","message":"wiggle is not running"}`
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.on.Load() {
@@ -83,7 +83,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Retry-After", "1")
 	w.WriteHeader(http.StatusServiceUnavailable)
-	_, _ = w.Write(unavailable)
+	_, _ = w.Write([]byte(unavailable))
 }
 
 // enable and disable are the actor's switch.
