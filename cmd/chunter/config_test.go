@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func envOf(kv map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := kv[k]; return v, ok }
+}
+
+// Flags win over the environment, which wins over defaults.
+func TestConfigLayers(t *testing.T) {
+	c := defaultConfig()
+	err := c.applyEnv(envOf(map[string]string{
+		"FIFO_JOIN": "fifo@a, fifo@b,", "FIFO_SIM_MEMORY_MB": "2048", "FIFO_DIST_PORT": "5000",
+		"FIFO_CHUNTER_HEARTBEAT": "2s", "FIFO_SIM_NIC_TAGS": "x", "FIFO_NODE_NAME": "",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Join, []string{"fifo@a", "fifo@b"}) || c.SimMemoryMB != 2048 || c.DistPort != 5000 ||
+		c.Heartbeat != 2*time.Second || !slices.Equal(c.SimNICTags, []string{"x"}) || !strings.HasPrefix(c.NodeName, "chunter@") {
+		t.Fatalf("after env: %+v", c)
+	}
+	cmd := &cobra.Command{Use: "x"}
+	c2 := defaultConfig()
+	_ = c2.applyEnv(envOf(map[string]string{"FIFO_DIST_PORT": "5000", "FIFO_JOIN": "fifo@a"}))
+	c2.bindFlags(cmd)
+	if err := cmd.Flags().Parse([]string{"--dist-port", "6000", "--sim-nic-tags", "a,b"}); err != nil {
+		t.Fatal(err)
+	}
+	if c2.DistPort != 6000 || !slices.Equal(c2.Join, []string{"fifo@a"}) || !slices.Equal(c2.SimNICTags, []string{"a", "b"}) {
+		t.Fatalf("after flags: %+v", c2)
+	}
+	if err := c2.validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConfigRefusals(t *testing.T) {
+	c := defaultConfig()
+	if err := c.applyEnv(envOf(map[string]string{"FIFO_DIST_PORT": "many"})); err == nil {
+		t.Fatal("bad env number accepted")
+	}
+	for _, mod := range []func(*config){
+		func(c *config) { c.Driver = "xen" },
+		func(c *config) { c.Join = nil },
+		func(c *config) { c.Join = []string{"nohost"} },
+		func(c *config) { c.NodeName = "a@b@c" },
+		func(c *config) { c.DistPort = 0 },
+		func(c *config) { c.EPMDPort = c.DistPort },
+		func(c *config) { c.Heartbeat = 0 },
+		func(c *config) { c.SimMemoryMB = 0 },
+		func(c *config) { c.DataDir = "" },
+	} {
+		c := defaultConfig()
+		c.Join = []string{"fifo@a"}
+		mod(&c)
+		if err := c.validate(); err == nil {
+			t.Errorf("accepted %+v", c)
+		}
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"version"}, &out, &errb, envOf(nil)); code != 0 || !strings.HasPrefix(out.String(), "chunter fifo ") {
+		t.Fatalf("code %d out %q err %q", code, out.String(), errb.String())
+	}
+	for _, args := range [][]string{
+		{"bogus"},
+		{"start"}, // no --join
+		{"start", "--join", "fifo@a", "--driver", "xen"},
+		{"start", "--join", "fifo@a", "--no-such-flag"},
+		{"start", "--join", "fifo@a", "extra"},
+	} {
+		errb.Reset()
+		if code := run(args, &out, &errb, envOf(nil)); code != 2 {
+			t.Errorf("%v: exit %d (%s)", args, code, errb.String())
+		}
+	}
+	errb.Reset()
+	if code := run([]string{"start", "--join", "fifo@a"}, &out, &errb, envOf(map[string]string{"FIFO_EPMD_PORT": "x"})); code != 2 || !strings.Contains(errb.String(), "FIFO_EPMD_PORT") {
+		t.Errorf("bad env: exit %d (%s)", code, errb.String())
+	}
+}
