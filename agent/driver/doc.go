@@ -11,12 +11,14 @@
 // it:
 //
 //   - Create of a VM that exists with the same spec (SameSpec) succeeds;
-//     with a different spec it is ErrConflict.
+//     with a different spec, or in StateFailed, it is ErrConflict. A
+//     create that fails leaves nothing behind: a half-made VM is deleted
+//     and its memory released.
 //   - Start of a running VM, Stop of a stopped VM succeed; Reboot of a
 //     stopped VM starts it.
 //   - Delete of a missing VM succeeds.
 //   - Snapshot of an existing snapshot name succeeds; DeleteSnapshot of a
-//     missing snapshot succeeds.
+//     missing snapshot (or of a missing VM) succeeds.
 //   - ImportImage of an installed image succeeds.
 //   - Reserve repeated for a VM with the same amount succeeds; Release of
 //     an unknown VM succeeds.

@@ -107,6 +107,9 @@ func (d *Driver) admit(spec driver.Spec) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if v, ok := d.vms[spec.UUID]; ok {
+		if v.state == driver.StateFailed {
+			return fmt.Errorf("vm %s: create: exists in state failed (delete it first): %w", spec.UUID, driver.ErrConflict)
+		}
 		if driver.SameSpec(spec, v.view(spec.UUID)) {
 			return errAlready
 		}

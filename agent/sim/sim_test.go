@@ -375,3 +375,78 @@ func TestOptions(t *testing.T) {
 		t.Fatalf("defaults: %+v %v", h, err)
 	}
 }
+
+func TestFailedVMs(t *testing.T) {
+	d := newSim(t, Options{Images: []driver.Image{img}})
+	ctx := ctxT(t)
+	s := drivertest.ZoneSpec(drivertest.UUID(1), img.UUID, 64)
+	if err := d.Create(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetState(s.UUID, driver.StateFailed); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Create(ctx, s); !errors.Is(err, driver.ErrConflict) {
+		t.Fatalf("create over a failed VM: %v", err)
+	}
+	if err := d.Start(ctx, s.UUID); !errors.Is(err, driver.ErrConflict) {
+		t.Fatalf("start of a failed VM: %v", err)
+	}
+	if err := d.Stop(ctx, s.UUID, false); err != nil {
+		t.Fatalf("stop of a failed VM: %v", err)
+	}
+	if err := d.Delete(ctx, s.UUID); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Create(ctx, s); err != nil {
+		t.Fatalf("create after delete: %v", err)
+	}
+}
+
+// BenchmarkLifecycle measures a create, stop, start and delete on a
+// simulated host with no delays: the cost of the driver itself.
+func BenchmarkLifecycle(b *testing.B) {
+	d, err := New(Options{Images: []driver.Image{img}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		s := drivertest.ZoneSpec(drivertest.UUID(i), img.UUID, 64)
+		if err := d.Create(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+		if err := d.Stop(ctx, s.UUID, false); err != nil {
+			b.Fatal(err)
+		}
+		if err := d.Start(ctx, s.UUID); err != nil {
+			b.Fatal(err)
+		}
+		if err := d.Delete(ctx, s.UUID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReserve measures admissions on a host with 100 VMs.
+func BenchmarkReserve(b *testing.B) {
+	d, err := New(Options{Images: []driver.Image{img}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range 100 {
+		if err := d.Create(ctx, drivertest.ZoneSpec(drivertest.UUID(i+1), img.UUID, 64)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := d.Reserve(ctx, drivertest.UUID(1000), 128); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -338,3 +338,24 @@ func TestOptions(t *testing.T) {
 		t.Fatal("default paths")
 	}
 }
+
+func TestCreateOverAFailedVM(t *testing.T) {
+	f, id := withVM(t)
+	f.faults(fault{Cmd: "vmadm", Sub: "stop", Apply: true, State: "failed"})
+	if err := f.d.Stop(ctxT(t), id, false); err == nil {
+		t.Fatal("the fault did not fire")
+	}
+	s := drivertest.ZoneSpec(id, drivertest.Image(1).UUID, 512)
+	if err := f.d.Create(ctxT(t), s); !errors.Is(err, driver.ErrConflict) {
+		t.Fatalf("create over a failed VM: %v", err)
+	}
+	if err := f.d.Start(ctxT(t), id); !errors.Is(err, driver.ErrConflict) {
+		t.Fatalf("start of a failed VM: %v", err)
+	}
+	if err := f.d.Delete(ctxT(t), id); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.d.Create(ctxT(t), s); err != nil {
+		t.Fatal(err)
+	}
+}

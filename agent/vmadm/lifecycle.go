@@ -40,6 +40,8 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 	switch {
 	case err != nil:
 		return fmt.Errorf("vm %s: create: %w", spec.UUID, err)
+	case found && vm.State == driver.StateFailed:
+		return fmt.Errorf("vm %s: create: exists in state failed (delete it first): %w", spec.UUID, driver.ErrConflict)
 	case found && driver.SameSpec(spec, vm):
 		return nil
 	case found:

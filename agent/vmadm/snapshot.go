@@ -100,7 +100,7 @@ func (d *Driver) Snapshots(ctx context.Context, uuid string) ([]driver.Snapshot,
 func (d *Driver) DeleteSnapshot(ctx context.Context, uuid, name string) error {
 	vm, snaps, unlock, err := d.snapVM(ctx, uuid, name, "delete snapshot "+name)
 	switch {
-	case err != nil && driver.ValidUUID(uuid) && driver.CheckSnapshotName(name) == nil && isNotFound(err):
+	case isNotFound(err):
 		return nil // no VM, no snapshot
 	case err != nil:
 		return err
