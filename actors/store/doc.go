@@ -10,8 +10,11 @@
 //     (in order, visible to reads) and hands each caller's reply to the
 //     node's WAL syncer, which syncs the write-ahead log once for
 //     everything applied before and then answers (group commit across the
-//     node). Callers on this node queue writes directly (Local); callers on
-//     other nodes go through the vnode actor.
+//     node). Before a sync it waits, for at most about one sync's time,
+//     while writes are still on their way to it (so a herd of callers
+//     answered together is synced together). Callers on this node queue
+//     writes directly (Local); callers on other nodes go through the
+//     vnode actor.
 //     An acknowledged write is on disk: it survives a crash (SIGKILL, or
 //     power loss on a disk that honours fsync) at any later moment. Reads
 //     may see a write whose acknowledgement is still pending (as Pebble's

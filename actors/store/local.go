@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/fifogo/fifo/internal/runtime"
@@ -35,19 +36,31 @@ type result struct {
 // waiter is a Local caller's reply slot: a channel, the Replier that
 // fills it, and a timer for callers without a deadline. Waiters are
 // reused (Service.waiters), so a write allocates none of them; a waiter
-// whose caller gave up is dropped instead, as its reply may still come.
+// whose caller gave up is dropped instead.
+//
+// An answer is in flight (walQueue.flight) from the Replier until the
+// caller takes it; state settles the race between an answer and a caller
+// giving up, so that exactly one of them happens.
 type waiter struct {
 	ch    chan result
 	reply runtime.Replier
 	timer *time.Timer
+	state atomic.Uint32 // waiting, answered or abandoned
 }
 
-func newWaiter() *waiter {
+// Waiter states.
+const (
+	waiting uint32 = iota
+	answered
+	abandoned
+)
+
+func newWaiter(f *flight) *waiter {
 	w := &waiter{ch: make(chan result, 1)}
 	w.reply = func(v any, err error) {
-		select {
-		case w.ch <- result{v, err}:
-		default:
+		if w.state.CompareAndSwap(waiting, answered) {
+			f.add()
+			w.ch <- result{v, err}
 		}
 	}
 	w.timer = time.NewTimer(time.Hour)
@@ -58,42 +71,51 @@ func newWaiter() *waiter {
 // call queues a request for partition p's worker and waits for its answer
 // (runtime.DefaultCallTimeout when ctx has no deadline).
 func (l *Local) call(ctx context.Context, p int, req any) (any, error) {
+	f := &l.s.wal.flight
 	w := l.s.waiters.Get().(*waiter)
+	w.state.Store(waiting)
 	var expired <-chan time.Time
 	if _, ok := ctx.Deadline(); !ok {
 		w.timer.Reset(runtime.DefaultCallTimeout)
 		expired = w.timer.C
 	}
+	f.add()
 	select {
 	case l.s.parts[p].jobs <- job{req: req, reply: w.reply}:
 	case <-ctx.Done():
-		return nil, l.giveUp(p, w, true)
+		f.done()
+		return nil, l.giveUp(p, w)
 	case <-expired:
-		return nil, l.giveUp(p, w, true)
+		f.done()
+		return nil, l.giveUp(p, w)
 	}
+	var r result
 	select {
-	case r := <-w.ch:
-		w.timer.Stop()
-		l.s.waiters.Put(w)
-		if r.err != nil {
-			return nil, fmt.Errorf("vnode %d: %w", p, r.err)
-		}
-		return r.v, nil
+	case r = <-w.ch:
 	case <-ctx.Done():
-		return nil, l.giveUp(p, w, false)
+		if w.state.CompareAndSwap(waiting, abandoned) {
+			return nil, fmt.Errorf("vnode %d: %w", p, runtime.ErrTimeout)
+		}
+		r = <-w.ch // answered meanwhile
 	case <-expired:
-		return nil, l.giveUp(p, w, false)
+		if w.state.CompareAndSwap(waiting, abandoned) {
+			return nil, fmt.Errorf("vnode %d: %w", p, runtime.ErrTimeout)
+		}
+		r = <-w.ch
 	}
+	f.done()
+	w.timer.Stop()
+	l.s.waiters.Put(w)
+	if r.err != nil {
+		return nil, fmt.Errorf("vnode %d: %w", p, r.err)
+	}
+	return r.v, nil
 }
 
-// giveUp ends a call that timed out. A waiter whose job was never queued
-// is reused; one whose job was queued is dropped (the worker still
-// answers it, into a channel no one reads).
-func (l *Local) giveUp(p int, w *waiter, reuse bool) error {
-	if reuse {
-		w.timer.Stop()
-		l.s.waiters.Put(w)
-	}
+// giveUp ends a call whose job was never queued; its waiter is reused.
+func (l *Local) giveUp(p int, w *waiter) error {
+	w.timer.Stop()
+	l.s.waiters.Put(w)
 	return fmt.Errorf("vnode %d: %w", p, runtime.ErrTimeout)
 }
 

@@ -418,3 +418,81 @@ func TestTimedOutCallDoesNotAnswerLaterCalls(t *testing.T) {
 		t.Fatalf("the timed-out write, applied later: %q, %v", v, err)
 	}
 }
+
+// Writes that reach their workers together are acknowledged by one WAL
+// sync: the syncer waits while writes are in flight (hold made long here,
+// so only the flight count decides).
+func TestHerdSyncedTogether(t *testing.T) {
+	f, svc, start := startLater(t)
+	svc.wal.hold = time.Minute
+	c := ctx(t)
+	// One record in each partition: 8 workers apply and hand over at once.
+	ids := map[int]string{}
+	for i := 0; len(ids) < f.db.Partitions(); i++ {
+		id := fmt.Sprintf("id%d", i)
+		if _, ok := ids[f.db.PartitionOf("vm", id)]; !ok {
+			ids[f.db.PartitionOf("vm", id)] = id
+		}
+	}
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.s.Apply(c, "vm", id, []byte("x")); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	runtimetest.WaitFor(t, "all writes queued", func() bool { return svc.wal.flight.n.Load() == int64(len(ids)) })
+	start()
+	wg.Wait()
+	h := &dtoHistogram{}
+	h.read(t, f.m.SyncWrites)
+	if h.count != 1 || h.sum != float64(len(ids)) {
+		t.Fatalf("%v writes in %v syncs, want %d in 1", h.sum, h.count, len(ids))
+	}
+}
+
+// Every kind of request, answered or refused, local or through the actor,
+// leaves nothing in flight once answered; a leak would make the WAL
+// syncer wait its whole hold before every later sync.
+func TestNothingLeftInFlight(t *testing.T) {
+	f, svc, start := startLater(t)
+	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := f.s.Apply(short, "vm", "a", []byte("queued, given up")); !errors.Is(err, runtime.ErrTimeout) {
+		t.Fatalf("apply with no worker running: %v", err)
+	}
+	start()
+	c := ctx(t)
+	steps := []func() error{
+		func() error { _, err := f.s.Apply(c, "vm", "a", []byte("x")); return err },
+		func() error { _, err := f.s.Apply(c, "vm", "a", []byte("!bad")); return want(err, ErrBadValue) },
+		func() error { _, err := f.s.Apply(c, "vm", "", []byte("x")); return want(err, ErrInvalidKey) },
+		func() error { return f.s.ClaimName(c, "user", "alice", "u1") },
+		func() error { return want(f.s.ClaimName(c, "user", "alice", "u2"), ErrNameTaken) },
+		func() error { return f.s.ReleaseName(c, "user", "alice", "u1") },
+		func() error { return f.s.Delete(c, "vm", "a") },
+		func() error {
+			_, err := f.n.Call(c, VnodeName(f.db.PartitionOf("vm", "b")), ApplyReq{Bucket: "vm", ID: "b", Delta: []byte("y")})
+			return err
+		},
+	}
+	for i, step := range steps {
+		if err := step(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		// A worker may hand a write over just after the sync that
+		// answers it started (when its hold ran out): wait for it.
+		runtimetest.WaitFor(t, fmt.Sprintf("step %d out of flight", i), func() bool { return svc.wal.flight.n.Load() == 0 })
+	}
+}
+
+// want returns nil if err wraps target, else an error saying what came.
+func want(err, target error) error {
+	if errors.Is(err, target) {
+		return nil
+	}
+	return fmt.Errorf("got %v, want %v", err, target)
+}

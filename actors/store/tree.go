@@ -39,7 +39,7 @@ func NewService(db *storage.DB, codec Codec, m *Metrics) *Service {
 	for i := range s.parts {
 		s.parts[i].jobs = make(chan job, 1024)
 	}
-	s.waiters.New = func() any { return newWaiter() }
+	s.waiters.New = func() any { return newWaiter(&s.wal.flight) }
 	return s
 }
 

@@ -70,6 +70,7 @@ func (v *vnode) HandleCall(p *runtime.Process, from runtime.From, req any) (any,
 	default:
 		return nil, fmt.Errorf("vnode %d: %w: %T", v.index, runtime.ErrUnsupported, req)
 	}
+	v.wal.flight.add()
 	v.part.jobs <- job{req: req, reply: p.Detach(from)}
 	return nil, runtime.Deferred
 }
@@ -134,11 +135,15 @@ func (v *vnode) work(jobs <-chan job, stop <-chan struct{}) {
 			if err == nil && cerr != nil {
 				err = fmt.Errorf("vnode %d commit: %w", v.index, cerr)
 			}
+			// The job leaves the flight when it reaches the WAL queue,
+			// or before its caller learns it was refused.
 			if err != nil {
 				v.m.Writes.WithLabelValues(opName(j.req), "refused").Inc()
+				v.wal.flight.done()
 				j.reply(nil, err)
 			} else {
 				v.wal.enqueue(pendingAck{reply: j.reply, value: results[i].reply, op: opName(j.req)})
+				v.wal.flight.done()
 			}
 			pending[i] = job{}
 		}
