@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/fifogo/fifo/agent/client"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/supervisors"
@@ -38,6 +39,7 @@ type Service struct {
 	vms  *vms.Service
 	opts Options
 	sem  chan struct{}
+	rcv  *client.Receiver // the agents' receiver in sniffle's tree, if any
 
 	mu     sync.Mutex
 	ctx    context.Context // of the running runner; nil when stopped
@@ -55,6 +57,10 @@ func New(v *vms.Service, o Options) *Service {
 	}
 	return &Service{vms: v, opts: o, sem: make(chan struct{}, o.Concurrency)}
 }
+
+// Receive puts the agents' receiver (whose Control should be s.Control())
+// into sniffle's supervision tree.
+func (s *Service) Receive(r *client.Receiver) { s.rcv = r }
 
 // VMs returns the VM logic.
 func (s *Service) VMs() *vms.Service { return s.vms }
@@ -120,10 +126,14 @@ func (s *Service) App(version string) supervisors.App {
 			Intensity: 5,
 			Period:    10,
 			Children: func() []supervisors.Child {
-				return []supervisors.Child{supervisors.ActorChild(runtime.Spec{
+				out := []supervisors.Child{supervisors.ActorChild(runtime.Spec{
 					Name: RunnerName,
 					New:  func() runtime.Actor { return &runner{s: s} },
 				})}
+				if s.rcv != nil {
+					out = append(out, supervisors.ActorChild(s.rcv.Spec()))
+				}
+				return out
 			},
 		},
 	}

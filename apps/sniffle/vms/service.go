@@ -66,3 +66,6 @@ func New(d Deps, o Options) *Service {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// Cloud returns the non-VM domain service.
+func (s *Service) Cloud() *cloud.Service { return s.cloud }

@@ -1,0 +1,106 @@
+package sniffle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fifogo/fifo/agent/client"
+	"github.com/fifogo/fifo/agent/driver"
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
+	"github.com/fifogo/fifo/internal/record"
+)
+
+// Control takes the hypervisor agents' reports (client.Control): it keeps
+// the hypervisor records up to date and reconciles the VMs with what the
+// hosts really run.
+type Control struct {
+	svc *Service
+}
+
+var _ client.Control = (*Control)(nil)
+
+// Control returns the receiver of the agents' reports.
+func (s *Service) Control() *Control { return &Control{svc: s} }
+
+// report turns an agent's host report into a hypervisor report.
+func report(a client.Addr, version string, h driver.Host, lastSeen int64) cloud.HostReport {
+	pools := make(map[string]any, len(h.Pools))
+	for name, p := range h.Pools {
+		pools[name] = map[string]any{"size": p.SizeMB, "used": p.UsedMB, "free": p.FreeMB, "health": p.Health}
+	}
+	return cloud.HostReport{UUID: a.HV, Host: a.Node, Version: version, Networks: h.NICTags,
+		Virtualisation: h.Virtualisation, Sysinfo: h.Sysinfo, Pools: pools, Services: h.Services,
+		Resources: resources(h.Memory), LastSeen: lastSeen}
+}
+
+func resources(m driver.Memory) map[string]int64 {
+	return map[string]int64{"total-memory": m.TotalMB, "free-memory": m.FreeMB,
+		"provisioned-memory": m.ProvisionedMB, "reserved-memory": m.ReservedMB}
+}
+
+// OnRegister implements client.Control. A new hypervisor's alias is its
+// host name; an existing one keeps the alias it was given.
+func (c *Control) OnRegister(ctx context.Context, r client.Registration) error {
+	rep := report(r.Addr, r.Version, r.Host, r.Time.Unix())
+	cl := c.svc.vms.Cloud()
+	if _, err := cl.Hypervisor(ctx, r.Addr.HV); errors.Is(err, cloud.ErrNotFound) {
+		rep.Alias = r.Host.Hostname
+	}
+	if err := cl.RegisterHypervisor(ctx, rep); err != nil {
+		return fmt.Errorf("register hypervisor %s: %w", r.Addr.HV, err)
+	}
+	return nil
+}
+
+// OnHeartbeat implements client.Control.
+func (c *Control) OnHeartbeat(ctx context.Context, h client.Heartbeat) error {
+	return c.svc.vms.Cloud().RegisterHypervisor(ctx, cloud.HostReport{UUID: h.Addr.HV, Host: h.Addr.Node,
+		Resources: resources(h.Memory), LastSeen: h.Time.Unix()})
+}
+
+// OnVMState implements client.Control.
+func (c *Control) OnVMState(ctx context.Context, s client.VMState) error {
+	return c.svc.vms.AgentState(ctx, s.Addr.HV, s.VM, string(s.State))
+}
+
+// OnVMList implements client.Control: listed VMs take the host's state; a
+// VM recorded on this hypervisor that the host does not have (and that is
+// not being created) is gone.
+func (c *Control) OnVMList(ctx context.Context, l client.VMList) error {
+	on := make(map[string]bool, len(l.VMs))
+	for _, vm := range l.VMs {
+		on[vm.UUID] = true
+		if err := c.svc.vms.AgentState(ctx, l.Addr.HV, vm.UUID, string(vm.State)); err != nil {
+			return err
+		}
+	}
+	var gone []string
+	err := c.svc.vms.Cloud().Repo().Store().Fold(ctx, record.BucketVM, func(id string, v []byte) error {
+		r, err := record.Load(v)
+		if err != nil {
+			return nil
+		}
+		vm, err := record.VMFromRecord(r)
+		if err == nil && vm.Hypervisor == l.Addr.HV && !on[id] && vm.Creating.IsZero() {
+			gone = append(gone, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reconcile %s: %w", l.Addr.HV, err)
+	}
+	for _, id := range gone {
+		if err := c.svc.vms.AgentState(ctx, l.Addr.HV, id, string(driver.StateDeleted)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OnAgentDown implements client.AgentDownHandler: the hypervisor's
+// agent is away; its VMs keep their last known state until it returns.
+func (c *Control) OnAgentDown(ctx context.Context, a client.Addr, reason string) error {
+	c.svc.opts.Logger.Warn("hypervisor agent down", "hypervisor", a.HV, "node", a.Node, "reason", reason)
+	return nil
+}
