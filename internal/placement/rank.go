@@ -13,6 +13,7 @@ import (
 type candidate struct {
 	score int64
 	pre   uint64 // the uuid's first 8 bytes, big-endian: most ties end here
+	uuid  string // kept here so that the sorted result never goes back to the snapshot
 	idx   int32
 }
 
@@ -84,7 +85,7 @@ func (p *Placer) Rank(hvs []record.Hypervisor, seed uint64) Result {
 				score += c.points
 			}
 		}
-		cands = append(cands, candidate{score: score, pre: prefix(h.UUID), idx: int32(i)})
+		cands = append(cands, candidate{score: score, pre: prefix(h.UUID), uuid: h.UUID, idx: int32(i)})
 		for _, c := range p.scales {
 			v := c.attr.get(h)
 			if v.k != kNum {
@@ -95,7 +96,7 @@ func (p *Placer) Rank(hvs []record.Hypervisor, seed uint64) Result {
 	}
 	p.addScales(cands, vals)
 	p.addStacks(hvs, cands, members)
-	p.addRandom(hvs, cands, seed)
+	p.addRandom(cands, seed)
 	slices.SortFunc(cands, func(a, b candidate) int {
 		if a.score != b.score {
 			return cmp.Compare(b.score, a.score)
@@ -103,14 +104,14 @@ func (p *Placer) Rank(hvs []record.Hypervisor, seed uint64) Result {
 		if a.pre != b.pre {
 			return cmp.Compare(a.pre, b.pre)
 		}
-		if c := cmp.Compare(hvs[a.idx].UUID, hvs[b.idx].UUID); c != 0 {
+		if c := cmp.Compare(a.uuid, b.uuid); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.idx, b.idx)
 	})
 	res.Candidates = make([]Candidate, len(cands))
 	for j, c := range cands {
-		res.Candidates[j] = Candidate{Index: int(c.idx), UUID: hvs[c.idx].UUID, Score: c.score}
+		res.Candidates[j] = Candidate{Index: int(c.idx), UUID: c.uuid, Score: c.score}
 	}
 	return res
 }
@@ -222,7 +223,7 @@ func (p *Placer) addStacks(hvs []record.Hypervisor, cands []candidate, members [
 }
 
 // addRandom adds each Random rule's draw to the candidates' scores.
-func (p *Placer) addRandom(hvs []record.Hypervisor, cands []candidate, seed uint64) {
+func (p *Placer) addRandom(cands []candidate, seed uint64) {
 	if len(p.randoms) == 0 {
 		return
 	}
@@ -231,7 +232,7 @@ func (p *Placer) addRandom(hvs []record.Hypervisor, cands []candidate, seed uint
 		seeds[i] = ruleSeed(seed, i)
 	}
 	for j := range cands {
-		u := hashUUID(hvs[cands[j].idx].UUID)
+		u := hashUUID(cands[j].uuid)
 		for i, c := range p.randoms {
 			cands[j].score += draw(seeds[i], u, c.low, c.high)
 		}
