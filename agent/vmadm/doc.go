@@ -1,7 +1,7 @@
 // Package vmadm is the SmartOS driver of chunter (DESIGN.md §7): it
 // implements driver.Driver by running the host's own tools, which are the
 // source of truth — vmadm (create, start, stop [-F], reboot [-F], delete,
-// update, get, lookup -j), zfs (snapshot, destroy, rollback, list), zpool
+// update, get, lookup -j), zoneadm list, zfs (snapshot, destroy, rollback, list), zpool
 // list, imgadm (get, list -j, import, install), sysinfo and svcs.
 //
 // # Running commands
@@ -29,12 +29,16 @@
 //
 // The original chunter watched zone states with DTrace (zonemon) and
 // re-synced every second from zoneadm list. This driver polls
-// `vmadm lookup -j -o uuid,state,zone_state` every PollInterval (1 s by
-// default) and after each of its own commands, diffs with the previous
-// poll and reports the differences (driver.StateDeleted for VMs gone).
-// States that last less than an interval can go unseen; the state every
-// VM is in is always reported. Polling keeps chunter free of DTrace and
-// of an illumos-only build.
+// `zoneadm list -pc` every PollInterval (1 s by default) and right after
+// each of its own commands, diffs with the previous poll and reports the
+// differences (driver.StateDeleted for VMs gone). zoneadm is a small C
+// program; vmadm, a Node.js program, would be too heavy to start every
+// second in the global zone. So the watch shows zone states: a VM whose
+// creation failed shows as stopped there (Get and List, which ask vmadm,
+// say failed), one being created as provisioning (configured or
+// incomplete). States that last less than an interval can go unseen; the
+// state every VM is in is always reported. Polling keeps chunter free of
+// DTrace and of an illumos-only build.
 //
 // # Memory
 //

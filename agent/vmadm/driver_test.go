@@ -230,7 +230,7 @@ func TestWatchUsesTheClock(t *testing.T) {
 
 func TestWatchFailsWhenTheHostCannotBePolled(t *testing.T) {
 	f := newFake(t, 4096)
-	f.faults(fault{Cmd: "vmadm", Sub: "lookup", Stderr: "vmadm: cannot talk to vminfod"})
+	f.faults(fault{Cmd: "zoneadm", Sub: "list", Stderr: "zoneadm: failed to get zone list"})
 	if _, err := f.d.Watch(ctxT(t)); !errors.Is(err, driver.ErrFailed) {
 		t.Fatalf("watch: %v", err)
 	}

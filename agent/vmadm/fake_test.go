@@ -18,7 +18,7 @@ import (
 // fakeBin is the fakesmartos binary TestMain builds.
 var fakeBin string
 
-var tools = []string{"vmadm", "zfs", "zpool", "imgadm", "sysinfo", "svcs"}
+var tools = []string{"vmadm", "zoneadm", "zfs", "zpool", "imgadm", "sysinfo", "svcs"}
 
 func TestMain(m *testing.M) {
 	os.Exit(func() int {

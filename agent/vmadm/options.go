@@ -21,6 +21,7 @@ const (
 // toolPaths are where SmartOS keeps the programs the driver runs.
 var toolPaths = map[string]string{
 	"vmadm":   "/usr/sbin/vmadm",
+	"zoneadm": "/usr/sbin/zoneadm",
 	"zfs":     "/usr/sbin/zfs",
 	"zpool":   "/usr/sbin/zpool",
 	"imgadm":  "/usr/sbin/imgadm",
@@ -35,8 +36,8 @@ type Options struct {
 	Runner Runner
 	// BinDir, when set, is where every tool is found, as BinDir/<name>
 	// (tests point it at fakes). Default: the SmartOS paths
-	// (/usr/sbin/vmadm, /usr/sbin/zfs, /usr/sbin/zpool, /usr/sbin/imgadm,
-	// /usr/bin/sysinfo, /usr/bin/svcs).
+	// (/usr/sbin/vmadm, /usr/sbin/zoneadm, /usr/sbin/zfs, /usr/sbin/zpool,
+	// /usr/sbin/imgadm, /usr/bin/sysinfo, /usr/bin/svcs).
 	BinDir string
 	// CommandTimeout bounds each command. Default DefaultCommandTimeout.
 	CommandTimeout time.Duration

@@ -115,6 +115,56 @@ func parseRows(b []byte) ([]vmState, error) {
 	return rows, nil
 }
 
+// ParseZones reads `zoneadm list -pc`
+// (zoneid:zonename:state:zonepath:uuid:brand:ip-type…, colons within a
+// field escaped with a backslash): the state of each zone that is a VM,
+// by uuid. The global zone and zones without a uuid are left out.
+func ParseZones(b []byte) (map[string]driver.State, error) {
+	out := map[string]driver.State{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		f := splitEscaped(sc.Text())
+		if len(f) < 6 {
+			return nil, badOutput("zoneadm list", fmt.Errorf("line %q", sc.Text()))
+		}
+		id := f[4]
+		if !driver.ValidUUID(id) {
+			id = f[1]
+		}
+		if f[1] == "global" || !driver.ValidUUID(id) {
+			continue
+		}
+		out[id] = driver.NormalizeState(f[2])
+	}
+	if err := sc.Err(); err != nil {
+		return nil, badOutput("zoneadm list", err)
+	}
+	return out, nil
+}
+
+// splitEscaped splits a zoneadm -p line on the colons not escaped by a
+// backslash, unescaping the fields.
+func splitEscaped(line string) []string {
+	var out []string
+	var f strings.Builder
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '\\' && i+1 < len(line):
+			i++
+			f.WriteByte(line[i])
+		case c == ':':
+			out = append(out, f.String())
+			f.Reset()
+		default:
+			f.WriteByte(c)
+		}
+	}
+	return append(out, f.String())
+}
+
 // Sysinfo is what the driver reads from `sysinfo`.
 type Sysinfo struct {
 	UUID           string

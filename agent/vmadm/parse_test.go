@@ -100,6 +100,29 @@ func TestParseStatesAndMemory(t *testing.T) {
 	}
 }
 
+func TestParseZones(t *testing.T) {
+	out := "0:global:running:/::liveimg:shared\n" +
+		"3:aa11bb22-cc33-4d44-8e55-ff6677889900:running:/zones/aa11bb22-cc33-4d44-8e55-ff6677889900:aa11bb22-cc33-4d44-8e55-ff6677889900:kvm:excl:-:none:\n" +
+		"-:b8f4e3a2-9c1d-4e5f-8a7b-6c5d4e3f2a10:installed:/zones/we\\:ird:b8f4e3a2-9c1d-4e5f-8a7b-6c5d4e3f2a10:joyent:excl\n" +
+		"-:d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6:incomplete:/zones/d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6::lx:excl\n" +
+		"-:oldzone:installed:/zones/oldzone::ipkg:excl\n"
+	got, err := ParseZones([]byte(out))
+	want := map[string]driver.State{
+		"aa11bb22-cc33-4d44-8e55-ff6677889900": driver.StateRunning,
+		"b8f4e3a2-9c1d-4e5f-8a7b-6c5d4e3f2a10": driver.StateStopped,
+		"d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6": driver.StateProvisioning,
+	}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("%v %v", got, err)
+	}
+	if f := splitEscaped(`a\:b:c\\d:`); !reflect.DeepEqual(f, []string{"a:b", `c\d`, ""}) {
+		t.Fatalf("%q", f)
+	}
+	if _, err := ParseZones([]byte("0:global:running\n")); !errors.Is(err, driver.ErrFailed) {
+		t.Fatal(err)
+	}
+}
+
 const realSysinfo = `{
   "Live Image": "20120726T184637Z", "System Type": "SunOS", "Boot Time": "1344477862",
   "VM Capable": true, "CPU Type": "Intel(R) Xeon(R) CPU E5645 @ 2.40GHz", "CPU Virtualization": "vmx",
@@ -289,6 +312,7 @@ func FuzzParseTables(f *testing.F) {
 	f.Add([]byte("zones\t2989297238016\t1073741824\t2988223496192\t1.00x\tONLINE\n"))
 	f.Add([]byte("zones/a@s1\t1714564803\t0\n"))
 	f.Add([]byte("online svc:/system/zones:default\n"))
+	f.Add([]byte("0:global:running:/::liveimg:shared\n-:aa11bb22-cc33-4d44-8e55-ff6677889900:installed:/zones/x\\:y:aa11bb22-cc33-4d44-8e55-ff6677889900:kvm:excl\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if pools, err := ParsePools(b); err == nil {
 			for _, p := range pools {
@@ -299,6 +323,13 @@ func FuzzParseTables(f *testing.F) {
 		}
 		_, _ = ParseSnapshots(b)
 		_, _ = ParseServices(b)
+		if zones, err := ParseZones(b); err == nil {
+			for id := range zones {
+				if !driver.ValidUUID(id) {
+					t.Fatalf("accepted zone %q", id)
+				}
+			}
+		}
 		_, _ = ParseImages(b)
 		_, _ = ParseImage(b)
 	})

@@ -10,13 +10,15 @@ import (
 	"github.com/fifogo/fifo/agent/internal/watchq"
 )
 
-// states polls every VM's state.
+// states polls every VM's zone state with zoneadm, a small C program:
+// vmadm is a Node.js program, too heavy to start every second in the
+// global zone.
 func (d *Driver) states(ctx context.Context) (map[string]driver.State, error) {
-	out, err := d.cmd(ctx, "vmadm", "lookup", "-j", "-o", "uuid,state,zone_state")
+	out, err := d.cmd(ctx, "zoneadm", "list", "-pc")
 	if err != nil {
-		return nil, fmt.Errorf("poll vm states: %w", err)
+		return nil, fmt.Errorf("poll zone states: %w", err)
 	}
-	return ParseStates(out)
+	return ParseZones(out)
 }
 
 // Watch implements driver.Watcher by polling (see the package doc). The

@@ -1,5 +1,5 @@
 // Command fakesmartos stands in for the SmartOS tools the vmadm driver
-// runs (vmadm, zfs, zpool, imgadm, sysinfo, svcs) in tests on hosts that
+// runs (vmadm, zoneadm, zfs, zpool, imgadm, sysinfo, svcs) in tests on hosts that
 // are not SmartOS. One binary serves them all: it acts as the tool named
 // by the base name of its argv[0] (tests symlink it under each name), or
 // by its first argument.
@@ -19,7 +19,8 @@
 //
 // It honours the tools' contracts as the driver relies on them: JSON on
 // stdin for vmadm create and update, "Successfully created VM <uuid>" on
-// stderr, JSON from get, lookup -j and imgadm list -j, tab-separated
+// stderr, JSON from get, lookup -j and imgadm list -j, colon-separated
+// zoneadm list -pc, tab-separated
 // parsable output from zfs list -Hp and zpool list -Hp, exit 1 with a
 // message on failure and 2 on a usage error.
 package main
@@ -69,6 +70,7 @@ var tools = map[string]func(*env) error{
 	"imgadm":  imgadm,
 	"sysinfo": sysinfo,
 	"svcs":    svcs,
+	"zoneadm": zoneadm,
 }
 
 func main() {
