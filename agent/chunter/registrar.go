@@ -30,7 +30,7 @@ import (
 // MaxMissedHeartbeats heartbeats in a row unanswered — ends the session:
 // after a backoff the registrar starts over with the next control node
 // (the same one when only one is configured). An Ack asking to register
-// again starts over at once with the same node. Each session has a number;
+// again starts over with the same node after the shortest backoff. Each session has a number;
 // timers and results of an older session are ignored.
 type registrar struct {
 	runtime.Base
@@ -161,8 +161,13 @@ func (r *registrar) HandleMessage(p *runtime.Process, msg any) {
 	case runtime.Reply:
 		r.reply(p, m)
 	case runtime.Down:
-		if r.monitored != "" && m.Ref == r.mon {
-			r.monitored = ""
+		if r.monitored == "" || m.Ref != r.mon {
+			return
+		}
+		r.monitored = ""
+		// A session being opened fails by itself (its calls are
+		// monitored); an open one ends here.
+		if r.phase >= phaseListing {
 			r.lost(p, "control actor down", errors.New(m.Reason))
 		}
 	case heartbeatTick:
@@ -469,12 +474,12 @@ func (r *registrar) lost(p *runtime.Process, step string, err error) {
 	p.After(r.a.opts.Backoff.Delay(r.attempt, r.a.opts.Rand()), connectNow{session: r.session})
 }
 
-// again starts a new session with the same control node at once: it asked
-// the agent to register again.
+// again starts a new session with the same control node after the
+// shortest backoff: it asked the agent to register again.
 func (r *registrar) again(p *runtime.Process) {
 	r.a.log.Info("control asks to register again", "control", r.controls[r.idx])
 	r.reset()
-	_ = p.SendSelf(connectNow{session: r.session})
+	p.After(r.a.opts.Backoff.Delay(1, r.a.opts.Rand()), connectNow{session: r.session})
 }
 
 // reset ends the current session.
