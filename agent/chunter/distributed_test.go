@@ -120,3 +120,23 @@ func epmdPortOf(t *testing.T) uint16 {
 	node(t, func(o *runtime.Options) { port = o.EPMDPort })
 	return port
 }
+
+// A control node that stops answering heartbeats (its store is down, say)
+// is left after MaxMissedHeartbeats, for the next one.
+func TestFailoverOnMissedHeartbeats(t *testing.T) {
+	registrar(t)
+	ctlA := node(t)
+	ctlB := node(t)
+	agentNode := node(t)
+	_, recA := clienttest.StartReceiver(t, ctlA)
+	_, recB := clienttest.StartReceiver(t, ctlB)
+	recA.Fail(clienttest.KindHeartbeat, 1<<30)
+	d := newSim(t, hv1, sim.Options{})
+	startApp(t, agentNode, newAgent(t, hv1, d, ctlA.Name(), ctlB.Name()))
+	waitSessions(t, recA, hv1, 1)
+	waitSessions(t, recB, hv1, 1)
+	if n := len(recA.Heartbeats()); n < 3 {
+		t.Fatalf("left A after %d heartbeats", n)
+	}
+	runtimetest.WaitFor(t, "heartbeats at B", func() bool { return len(recB.Heartbeats()) >= 2 })
+}
