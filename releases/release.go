@@ -12,6 +12,9 @@ import (
 
 	"github.com/fifogo/fifo/actors/store"
 	"github.com/fifogo/fifo/apps/howl"
+	"github.com/fifogo/fifo/apps/sniffle"
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
+	"github.com/fifogo/fifo/apps/sniffle/vms"
 	"github.com/fifogo/fifo/apps/snarl"
 	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/wiggle"
@@ -46,6 +49,10 @@ type Env struct {
 	Identity *identity.Service
 	// Howl is the event hub, when the release runs howl.
 	Howl *howl.Service
+	// Cloud is sniffle's non-VM service, when the release runs sniffle.
+	Cloud *cloud.Service
+	// Sniffle is sniffle, when the release runs it.
+	Sniffle *sniffle.Service
 	// Out receives the few lines meant for the operator's terminal rather
 	// than the log (the generated admin password). Default os.Stdout.
 	Out io.Writer
@@ -93,15 +100,33 @@ func AllInOne() Release {
 				return nil, err
 			}
 			env.Mux.Handle("/api/", ws.Handler())
-			return []supervisors.App{
+			env.Cloud = cloud.New(env.Store, cloud.Options{Actor: env.Config.Node.Name, Logger: env.Logger.With("app", sniffle.AppName)})
+			sn, err := sniffle.Build(sniffle.Deps{Node: env.Node, Cloud: env.Cloud, Identity: id, Registerer: env.Registry,
+				Events: howlEvents(env)}, sniffle.Options{Logger: env.Logger.With("app", sniffle.AppName)})
+			if err != nil {
+				return nil, err
+			}
+			env.Sniffle = sn
+			apps := []supervisors.App{
 				env.StoreService.App(env.Version),
 				snarl.App(id, env.Version, snarl.Options{Logger: env.Logger.With("app", snarl.AppName)}),
 				hs.App(env.Version),
+				sn.App(env.Version),
 				ws.App(env.Version),
-			}, nil
+			}
+			if agents, ok, err := simAgents(env); err != nil {
+				return nil, err
+			} else if ok {
+				apps = append(apps, agents)
+			}
+			return apps, nil
 		},
 		Start: func(ctx context.Context, env *Env) error {
-			return snarl.FirstStart(ctx, env.Identity, env.Config.Node.DataDir, env.Config.Snarl.AdminPassword, env.Out)
+			err := snarl.FirstStart(ctx, env.Identity, env.Config.Node.DataDir, env.Config.Snarl.AdminPassword, env.Out)
+			if err == nil && env.Config.Sim.Hypervisors > 0 {
+				err = seedSampleCloud(ctx, env.Store, env.Cloud)
+			}
+			return err
 		},
 	}
 }
@@ -150,5 +175,14 @@ func howlAuth(id *identity.Service) howl.Auth {
 		return howl.PrincipalFunc(func(ctx context.Context, p []string) (bool, error) {
 			return id.Allowed(ctx, s, perm.Permission(p))
 		}), nil
+	})
+}
+
+// howlEvents publishes sniffle's VM events to the node's howl.
+func howlEvents(env *Env) vms.Events {
+	return vms.EventsFunc(func(channel, event string, data any) {
+		if err := howl.Publish(env.Node, channel, event, data); err != nil {
+			env.Logger.Debug("event not published", "channel", channel, "event", event, "err", err)
+		}
 	})
 }

@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/fifogo/fifo/agent/client"
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/supervisors"
@@ -56,6 +59,32 @@ func New(v *vms.Service, o Options) *Service {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{vms: v, opts: o, sem: make(chan struct{}, o.Concurrency)}
+}
+
+// Deps are what Build wires sniffle from.
+type Deps struct {
+	// Node is the node sniffle runs on; agents are reached from it.
+	Node     *runtime.Node
+	Cloud    *cloud.Service
+	Identity vms.Identity
+	// Events publishes VM events (to howl); nil drops them.
+	Events     vms.Events
+	Registerer prometheus.Registerer
+}
+
+// Build returns sniffle over the agents of its node's cluster: the
+// agents' receiver (in sniffle's tree) feeds Control, and the VM flows
+// command agents through the receiver's directory.
+func Build(d Deps, o Options) (*Service, error) {
+	s := New(nil, o)
+	rcv, err := client.NewReceiver(client.ReceiverOptions{Control: s.Control(), Logger: s.opts.Logger, Registerer: d.Registerer})
+	if err != nil {
+		return nil, fmt.Errorf("sniffle: %w", err)
+	}
+	s.rcv = rcv
+	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: client.New(d.Node).ByHV(rcv),
+		Events: d.Events, Logger: s.opts.Logger}, vms.Options{})
+	return s, nil
 }
 
 // Receive puts the agents' receiver (whose Control should be s.Control())

@@ -101,6 +101,6 @@ func (c *Control) OnVMList(ctx context.Context, l client.VMList) error {
 // OnAgentDown implements client.AgentDownHandler: the hypervisor's
 // agent is away; its VMs keep their last known state until it returns.
 func (c *Control) OnAgentDown(ctx context.Context, a client.Addr, reason string) error {
-	c.svc.opts.Logger.Warn("hypervisor agent down", "hypervisor", a.HV, "node", a.Node, "reason", reason)
+	c.svc.opts.Logger.Info("hypervisor agent down", "hypervisor", a.HV, "node", a.Node, "reason", reason)
 	return nil
 }

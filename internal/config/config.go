@@ -19,6 +19,8 @@ type Config struct {
 	Shutdown Shutdown
 	// Snarl configures identity and access.
 	Snarl Snarl
+	// Sim configures the simulated hypervisors of the all-in-one release.
+	Sim Sim
 }
 
 // Node is the [node] table.
@@ -89,6 +91,17 @@ type Snarl struct {
 	AdminPassword string
 }
 
+// Sim is the [sim] table.
+type Sim struct {
+	// Hypervisors is how many simulated hypervisors the all-in-one
+	// release runs in the node, 0..100. TOML sim.hypervisors, env
+	// FIFO_SIM_HYPERVISORS, default 1.
+	Hypervisors int
+	// MemoryMB is each simulated hypervisor's memory. TOML
+	// sim.memory_mb, env FIFO_SIM_MEMORY_MB, default 65536.
+	MemoryMB int
+}
+
 // Default returns the configuration a node runs with when neither a file nor
 // the environment says otherwise.
 func Default() Config {
@@ -107,5 +120,6 @@ func Default() Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Store:    Store{Partitions: 64},
 		Shutdown: Shutdown{Timeout: 10 * time.Second},
+		Sim:      Sim{Hypervisors: 1, MemoryMB: 65536},
 	}
 }

@@ -19,6 +19,7 @@
 //	[store]    partitions
 //	[shutdown] timeout
 //	[snarl]    admin_password
+//	[sim]      hypervisors, memory_mb
 //
 // Contract:
 //   - The package is pure: Load reads only the file it is given and the

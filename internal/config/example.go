@@ -54,4 +54,11 @@ timeout = "10s"
 # dir; empty generates one, printed once and written to
 # <data_dir>/admin-password (mode 0600). Env FIFO_ADMIN_PASSWORD.
 admin_password = ""
+
+[sim]
+# Simulated hypervisors the all-in-one release runs inside the node,
+# 0..100. Env FIFO_SIM_HYPERVISORS.
+hypervisors = 1
+# Memory of each simulated hypervisor in MB, 1024..16777216. Env FIFO_SIM_MEMORY_MB.
+memory_mb = 65536
 `

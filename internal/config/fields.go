@@ -36,6 +36,8 @@ func fields(c *Config) []field {
 		{"store", "partitions", "FIFO_PARTITIONS", intValue{&c.Store.Partitions}},
 		{"shutdown", "timeout", "FIFO_SHUTDOWN_TIMEOUT", durationValue{&c.Shutdown.Timeout}},
 		{"snarl", "admin_password", "FIFO_ADMIN_PASSWORD", stringValue{&c.Snarl.AdminPassword}},
+		{"sim", "hypervisors", "FIFO_SIM_HYPERVISORS", intValue{&c.Sim.Hypervisors}},
+		{"sim", "memory_mb", "FIFO_SIM_MEMORY_MB", intValue{&c.Sim.MemoryMB}},
 	}
 }
 

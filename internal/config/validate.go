@@ -26,6 +26,8 @@ func (c Config) Validate() error {
 	p.check(oneOf(c.Log.Level, "debug", "info", "warn", "error"), "log.level", c.Log.Level)
 	p.check(oneOf(c.Log.Format, "text", "json"), "log.format", c.Log.Format)
 	p.check(inRange(c.Store.Partitions, 1, 4096), "store.partitions", c.Store.Partitions)
+	p.check(inRange(c.Sim.Hypervisors, 0, 100), "sim.hypervisors", c.Sim.Hypervisors)
+	p.check(inRange(c.Sim.MemoryMB, 1024, 16777216), "sim.memory_mb", c.Sim.MemoryMB)
 	if c.Shutdown.Timeout <= 0 {
 		p.check("want a positive duration", "shutdown.timeout", c.Shutdown.Timeout.String())
 	}
