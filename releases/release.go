@@ -12,11 +12,11 @@ import (
 
 	"github.com/fifogo/fifo/actors/store"
 	"github.com/fifogo/fifo/apps/howl"
+	"github.com/fifogo/fifo/apps/snarl"
+	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
-	"github.com/fifogo/fifo/apps/snarl"
-	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/wiggle"
 	"github.com/fifogo/fifo/internal/config"
 	"github.com/fifogo/fifo/internal/perm"
