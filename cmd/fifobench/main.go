@@ -56,6 +56,7 @@ func run(w io.Writer, quick bool, only string) error {
 		{"howl", func() error { return benchHowl(tw, quick) }},
 		{"wiggle", func() error { return benchWiggle(tw, quick) }},
 		{"placement", func() error { return benchPlacement(tw, quick) }},
+		{"vms", func() error { return benchVMs(tw, dir, quick) }},
 	}
 	for _, s := range sections {
 		if only != "" && only != s.name {
