@@ -146,6 +146,7 @@ func (s *server) HandleDirect(sp *gen.ServerProcess, ref etf.Ref, msg interface{
 	if !ok || dc.ch == nil {
 		return nil, fmt.Errorf("%w: direct %T", ErrUnsupported, msg)
 	}
+	s.n.traces.record(sp, p.label, "call", dc.req)
 	from := From{kind: fromDirect, ref: ref, ch: dc.ch}
 	reply, err, panicked := p.serve(from, dc.req)
 	switch {
@@ -162,6 +163,7 @@ func (s *server) HandleDirect(sp *gen.ServerProcess, ref etf.Ref, msg interface{
 // (from Erlang nodes). Errors are answered as {error, Text}.
 func (s *server) HandleCall(sp *gen.ServerProcess, gf gen.ServerFrom, msg etf.Term) (etf.Term, gen.ServerStatus) {
 	p := sp.State.(*Process)
+	s.n.traces.record(sp, p.label, "erlang_call", msg)
 	from := From{kind: fromGenCall, gen: gf, ref: gf.Ref}
 	reply, err, panicked := p.serve(from, msg)
 	switch {
@@ -189,6 +191,7 @@ func (s *server) HandleInfo(sp *gen.ServerProcess, msg etf.Term) gen.ServerStatu
 	case stopSignal:
 		return gen.ServerStatusStopWithReason(m.reason)
 	case Request:
+		s.n.traces.record(sp, p.label, "request", m.Body)
 		from := From{kind: fromRequest, ref: m.Ref, pid: m.From}
 		reply, err, panicked := p.serve(from, m.Body)
 		if panicked {
@@ -200,6 +203,7 @@ func (s *server) HandleInfo(sp *gen.ServerProcess, msg etf.Term) gen.ServerStatu
 		}
 		return gen.ServerStatusOK
 	}
+	s.n.traces.record(sp, p.label, "message", msg)
 	deliver, ok := p.intercept(msg)
 	if !ok {
 		return gen.ServerStatusOK

@@ -26,6 +26,13 @@ var (
 	ErrEmptyList = errors.New("runtime: bare empty list cannot cross nodes")
 	// ErrUnsupported: the actor does not handle this request type.
 	ErrUnsupported = errors.New("runtime: unsupported request")
+	// ErrUnreachable: Connect found no node to talk to (no registrar or
+	// name at the registrar, nothing listening at the address).
+	ErrUnreachable = errors.New("runtime: node unreachable")
+	// ErrHandshake: Connect reached the node but the distribution
+	// handshake failed. A peer closes the connection without a word when
+	// the cookie is wrong, so this is almost always a cookie mismatch.
+	ErrHandshake = errors.New("runtime: handshake refused (wrong cookie?)")
 )
 
 // Deferred is returned by Actor.HandleCall (as the error) to say the reply

@@ -17,11 +17,14 @@ import (
 
 // Node is a running ergo node started with safe options.
 type Node struct {
-	ergo    ergonode.Node
-	opts    Options
-	log     *slog.Logger
-	metrics *Metrics
-	gateway gen.Process
+	ergo       ergonode.Node
+	opts       Options
+	log        *slog.Logger
+	metrics    *Metrics
+	gateway    gen.Process
+	handshakes *handshakeProbe
+	started    time.Time
+	traces     tracing
 }
 
 // ergoOptions builds the ergo node options. It is the one place where the
@@ -43,6 +46,10 @@ func ergoOptions(o Options) ergonode.Options {
 	for k, v := range o.Env {
 		env[gen.EnvKey(k)] = v
 	}
+	registrar := dist.CreateRegistrarWithLocalEPMD(o.ListenHost, o.EPMDPort)
+	if o.Hidden {
+		registrar = newHiddenRegistrar(o.EPMDPort)
+	}
 	return ergonode.Options{
 		Env:       env,
 		Creation:  creation(),
@@ -50,7 +57,7 @@ func ergoOptions(o Options) ergonode.Options {
 		// Bug: StaticRoutesOnly with a nil registrar panics on the first
 		// outgoing connect; a registrar is always set. The embedded EPMD
 		// binds the listen host only, never every interface.
-		Registrar:        dist.CreateRegistrarWithLocalEPMD(o.ListenHost, o.EPMDPort),
+		Registrar:        registrar,
 		StaticRoutesOnly: o.StaticRoutesOnly,
 		// OTP 25 refuses ergo's default handshake v5.
 		Handshake: dist.CreateHandshake(dist.HandshakeOptions{Version: dist.HandshakeVersion6}),
@@ -82,11 +89,16 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	en, err := ergo.StartNodeWithContext(ctx, o.Name, o.Cookie, ergoOptions(o))
+	eo := ergoOptions(o)
+	probe := &handshakeProbe{HandshakeInterface: eo.Handshake}
+	eo.Handshake = probe
+	started := time.Now()
+	en, err := ergo.StartNodeWithContext(ctx, o.Name, o.Cookie, eo)
 	if err != nil {
 		return nil, fmt.Errorf("node %s: start: %w", o.Name, err)
 	}
-	n := &Node{ergo: en, opts: o, log: o.Logger.With("node", o.Name), metrics: o.Metrics}
+	n := &Node{ergo: en, opts: o, log: o.Logger.With("node", o.Name), metrics: o.Metrics,
+		handshakes: probe, started: started}
 	o.Metrics.watch(n)
 	gw, err := n.Spawn(Spec{Name: gatewayName, New: func() Actor { return &gateway{} }, MailboxSize: 4096, DirectboxSize: 4096})
 	if err != nil {
@@ -130,18 +142,13 @@ func (n *Node) Stop() error {
 // Wait blocks until the node stops.
 func (n *Node) Wait() { n.ergo.Wait() }
 
-// Connect connects to a peer node through the registrar or a static route.
-func (n *Node) Connect(peer string) error {
-	if err := n.ergo.Connect(peer); err != nil {
-		return fmt.Errorf("connect %s: %w", peer, err)
-	}
-	return nil
-}
-
 // AddStaticRoute routes connections to peer to host:port.
 func (n *Node) AddStaticRoute(peer, host string, port uint16) error {
-	err := n.ergo.AddStaticRoute(peer, host, port, ergonode.RouteOptions{Cookie: n.opts.Cookie, IsErgo: true,
-		Handshake: dist.CreateHandshake(dist.HandshakeOptions{Version: dist.HandshakeVersion6})})
+	// No Handshake in the route options: ergo would use that one as it is,
+	// never initialised with this node's name, and the peer would register
+	// the connection under an empty name. The node's own handshake (v6) is
+	// used instead.
+	err := n.ergo.AddStaticRoute(peer, host, port, ergonode.RouteOptions{Cookie: n.opts.Cookie, IsErgo: true})
 	if err != nil {
 		return fmt.Errorf("static route %s: %w", peer, err)
 	}

@@ -32,6 +32,11 @@ type Options struct {
 	// connections: peers are reached only through AddStaticRoute. A
 	// registrar is still configured (ergo panics without one).
 	StaticRoutesOnly bool
+	// Hidden makes a client node (the console): it never registers with a
+	// registrar nor serves one, so no node can find it, and it resolves
+	// the peers it connects to read-only. See hidden.go for what ergo does
+	// and does not offer here.
+	Hidden bool
 	// Logger receives the runtime's and the actors' logs. Default: discard.
 	Logger *slog.Logger
 	// Metrics counts drops, panics and calls. Default: metrics registered
