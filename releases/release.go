@@ -63,7 +63,11 @@ type Env struct {
 type Release struct {
 	Name        string
 	Description string
-	Apps        func(env *Env) ([]supervisors.App, error)
+	// AppNames names the applications Apps always builds, in start order,
+	// for release manifests and listings that cannot build them (those a
+	// configuration adds, such as simulated hypervisors, are not listed).
+	AppNames []string
+	Apps     func(env *Env) ([]supervisors.App, error)
 	// Start, when set, runs once every application has started and before
 	// the node reports ready (first-start initialisation); an error stops
 	// the node.
@@ -81,6 +85,7 @@ func AllInOne() Release {
 	return Release{
 		Name:        AllInOneName,
 		Description: "every application on one node, with a simulated hypervisor",
+		AppNames:    []string{store.AppName, snarl.AppName, howl.AppName, sniffle.AppName, wiggle.AppName},
 		Apps: func(env *Env) ([]supervisors.App, error) {
 			id, err := identity.New(env.Store, identity.Options{Actor: env.Config.Node.Name,
 				Logger: env.Logger.With("app", snarl.AppName)})
