@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 
 	"github.com/fifogo/fifo/internal/entity"
 	"github.com/fifogo/fifo/internal/record"
@@ -98,6 +97,9 @@ func (s *Service) CreateIPRange(ctx context.Context, p IPRangeSpec) (string, err
 
 // DeleteIPRange removes an IP range; it must have no leased address.
 func (s *Service) DeleteIPRange(ctx context.Context, id string) error {
+	if _, err := s.flushRange(ctx, id, s.allocs.get(id)); err != nil {
+		return err
+	}
 	r, err := s.iprange(ctx, id)
 	if err != nil {
 		return err
@@ -105,7 +107,11 @@ func (s *Service) DeleteIPRange(ctx context.Context, id string) error {
 	if len(r.Used) > 0 {
 		return fmt.Errorf("iprange %s: %d addresses leased: %w", id, len(r.Used), ErrConflict)
 	}
-	return s.deleteElement(ctx, IPRanges, id)
+	if err := s.deleteElement(ctx, IPRanges, id); err != nil {
+		return err
+	}
+	s.allocs.drop(id)
+	return nil
 }
 
 // iprange loads an IP range's typed view.
@@ -139,50 +145,6 @@ const leaseBucket = "iplease"
 
 func leaseKey(rangeID string, ip uint32) string { return rangeID + "/" + FormatIPv4(ip) }
 
-// ClaimIP leases the lowest free address of an IP range to holder (a VM
-// uuid, or any label for a manual claim).
-func (s *Service) ClaimIP(ctx context.Context, rangeID, holder string) (Lease, error) {
-	if holder == "" {
-		return Lease{}, fmt.Errorf("claim: no holder: %w", ErrInvalid)
-	}
-	r, err := s.iprange(ctx, rangeID)
-	if err != nil {
-		return Lease{}, err
-	}
-	free := slices.Clone(r.Free)
-	slices.Sort(free)
-	for _, ip := range free {
-		err := s.st.ClaimName(ctx, leaseBucket, leaseKey(rangeID, ip), holder)
-		if errors.Is(err, recstore.ErrNameTaken) {
-			// Leased meanwhile (here or on another node): fix the view, go on.
-			s.markUsed(ctx, rangeID, ip)
-			continue
-		}
-		if err != nil {
-			return Lease{}, entity.StoreErr(err, "claim ip")
-		}
-		s.markUsed(ctx, rangeID, ip)
-		return Lease{IPRange: rangeID, IP: FormatIPv4(ip), Netmask: FormatIPv4(r.Netmask),
-			Gateway: FormatIPv4(r.Gateway), Tag: r.Tag, VLAN: r.VLAN}, nil
-	}
-	return Lease{}, fmt.Errorf("iprange %s: %w", rangeID, ErrExhausted)
-}
-
-// markUsed moves ip to the used set of the range's view (if it is free
-// there); failures only leave the view stale, never the lease.
-func (s *Service) markUsed(ctx context.Context, rangeID string, ip uint32) {
-	err := s.repo.Update(ctx, record.BucketIPRange, rangeID, func(r *record.Record, st record.Stamp) (*record.Record, error) {
-		d, err := record.ClaimIP(r, st, ip)
-		if errors.Is(err, record.ErrInvalid) {
-			return nil, nil
-		}
-		return d, err
-	})
-	if err != nil {
-		s.opts.Logger.Warn("ip range view not updated", "iprange", rangeID, "ip", FormatIPv4(ip), "err", err)
-	}
-}
-
 // ReleaseIP frees a leased address. holder "" releases whoever holds it
 // (DELETE /ipranges/:id/:ip); otherwise only holder's lease is released.
 // Releasing a free address is a no-op.
@@ -211,13 +173,8 @@ func (s *Service) ReleaseIP(ctx context.Context, rangeID, ip, holder string) err
 	if err := s.st.ReleaseName(ctx, leaseBucket, key, holder); err != nil {
 		return entity.StoreErr(err, "release ip")
 	}
-	return s.repo.Update(ctx, record.BucketIPRange, rangeID, func(r *record.Record, st record.Stamp) (*record.Record, error) {
-		d, err := record.ReleaseIP(r, st, addr)
-		if errors.Is(err, record.ErrInvalid) {
-			return nil, nil
-		}
-		return d, err
-	})
+	s.note(rangeID, addr, false)
+	return nil
 }
 
 // LeaseHolder returns who holds an address, or ErrNotFound.

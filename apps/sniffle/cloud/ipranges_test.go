@@ -114,6 +114,7 @@ func TestConcurrentClaimsNeverDuplicate(t *testing.T) {
 	if len(byIP) != 40 || exhausted != claimers-40 {
 		t.Fatalf("%d leased, %d exhausted", len(byIP), exhausted)
 	}
+	must(t, s.FlushIPViews(ctx))
 	r, err := s.iprange(ctx, id)
 	must(t, err)
 	if len(r.Free) != 0 || len(r.Used) != 40 {

@@ -84,9 +84,10 @@ type Options struct {
 
 // Service is sniffle's domain service over a record store.
 type Service struct {
-	st   recstore.Store
-	repo *entity.Repo
-	opts Options
+	st     recstore.Store
+	repo   *entity.Repo
+	opts   Options
+	allocs allocators
 }
 
 // New returns a Service over st.

@@ -377,30 +377,12 @@ func (s *Service) networkTags(ctx context.Context, network string) ([]string, er
 }
 
 // usableRanges are a network's IP ranges with free addresses, by uuid.
-func (s *Service) usableRanges(ctx context.Context, network string) ([]record.IPRange, error) {
-	r, err := s.repo.Load(ctx, record.BucketNetwork, network)
+func (s *Service) usableRanges(ctx context.Context, network string) ([]cloud.RangeInfo, error) {
+	all, err := s.cloud.NetworkRanges(ctx, network)
 	if err != nil {
 		return nil, failf("network %s: %v", network, err)
 	}
-	n, err := record.NetworkFromRecord(r)
-	if err != nil {
-		return nil, failf("network %s: %v", network, err)
-	}
-	ids := slices.Sorted(slices.Values(n.IPRanges))
-	var out []record.IPRange
-	for _, id := range ids {
-		rr, err := s.repo.Load(ctx, record.BucketIPRange, id)
-		if err != nil {
-			continue
-		}
-		ipr, err := record.IPRangeFromRecord(rr)
-		if err != nil || len(ipr.Free) == 0 {
-			continue
-		}
-		ipr.UUID = id
-		out = append(out, ipr)
-	}
-	return out, nil
+	return slices.DeleteFunc(all, func(r cloud.RangeInfo) bool { return !r.HasFree }), nil
 }
 
 // groupingRequest adds the VM to its grouping and describes the grouping

@@ -130,6 +130,9 @@ func TestCreateFailsWithReason(t *testing.T) {
 			t.Fatalf("state %q error %q", vm.State, vm.Error)
 		}
 		// Nothing leaked: the range is whole again.
+		if err := f.cloud.FlushIPViews(f.ctx); err != nil {
+			t.Fatal(err)
+		}
 		for _, r := range f.ranges {
 			rec, _ := f.cloud.Get(f.ctx, cloud.IPRanges, r)
 			ipr, _ := record.IPRangeFromRecord(rec)

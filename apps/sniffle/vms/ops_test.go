@@ -82,6 +82,7 @@ func TestLifecycleAndDelete(t *testing.T) {
 	if len(acc) != 2 || acc[1].Action != "destroy" {
 		t.Fatalf("accounting %+v", acc)
 	}
+	must(f.cloud.FlushIPViews(f.ctx))
 	r, _ := f.cloud.Get(f.ctx, cloud.IPRanges, f.ranges[0])
 	ipr, _ := record.IPRangeFromRecord(r)
 	if len(ipr.Used) != 0 {
