@@ -8,8 +8,8 @@ import (
 	"sync"
 
 	"github.com/fifogo/fifo/internal/entity"
-	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/recstore"
 )
 
 // An IP range's record keeps its addresses in free and used sets, FiFo's
