@@ -426,8 +426,26 @@ func (s *Service) hypervisorsOf(ctx context.Context, vms []string) []string {
 	return out
 }
 
-// hypervisors reads every hypervisor (the placement snapshot).
-func (s *Service) hypervisors(ctx context.Context) ([]record.Hypervisor, error) {
+// hypervisors returns the placement snapshot: every hypervisor, read at
+// most SnapshotTTL ago unless fresh is set. Placement only proposes (the
+// agents admit), so a snapshot a moment old is as good as a new one, and
+// creates running together share one read instead of one each.
+func (s *Service) hypervisors(ctx context.Context, fresh bool) ([]record.Hypervisor, error) {
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
+	if !fresh && s.snap != nil && s.now().Sub(s.snapAt) < s.opts.SnapshotTTL {
+		return s.snap, nil
+	}
+	hvs, err := s.readHypervisors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.snap, s.snapAt = hvs, s.now()
+	return hvs, nil
+}
+
+// readHypervisors reads every hypervisor record.
+func (s *Service) readHypervisors(ctx context.Context) ([]record.Hypervisor, error) {
 	var out []record.Hypervisor
 	err := s.repo.Store().Fold(ctx, record.BucketHypervisor, func(id string, v []byte) error {
 		r, err := record.Load(v)
@@ -459,7 +477,7 @@ func (s *Service) place(ctx context.Context, f *flow, req placement.Request) err
 				return err
 			}
 		}
-		hvs, err := s.hypervisors(ctx)
+		hvs, err := s.hypervisors(ctx, attempt > 1)
 		if err != nil {
 			return err
 		}

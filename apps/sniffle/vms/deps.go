@@ -61,6 +61,9 @@ type Options struct {
 	// CreatingGrace is how long a VM counts as being created for delete
 	// (423 before). Default 120 s.
 	CreatingGrace time.Duration
+	// SnapshotTTL is how long a read of the hypervisors serves placement
+	// (the first attempt of a create; retries read afresh). Default 250 ms.
+	SnapshotTTL time.Duration
 	// Sleep waits between retries (tests use a fake). Default: a timer
 	// honouring ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -72,6 +75,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RetryDelay <= 0 {
 		o.RetryDelay = 5 * time.Second
+	}
+	if o.SnapshotTTL <= 0 {
+		o.SnapshotTTL = 250 * time.Millisecond
 	}
 	if o.CreatingGrace <= 0 {
 		o.CreatingGrace = 120 * time.Second

@@ -65,7 +65,7 @@ func (s *Service) DryRun(ctx context.Context, creator string, req CreateRequest,
 	if err != nil {
 		return fmt.Errorf("%w: placement rules: %v", ErrNoPlacement, err)
 	}
-	hvs, err := s.hypervisors(ctx)
+	hvs, err := s.hypervisors(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/internal/entity"
+	"github.com/fifogo/fifo/internal/record"
 )
 
 // Service runs VM flows.
@@ -26,6 +27,10 @@ type Service struct {
 	seed   func() uint64
 	// finishing holds the VMs whose delete is being finished.
 	finishing sync.Map
+
+	snapMu sync.Mutex
+	snap   []record.Hypervisor // the last placement snapshot (read-only)
+	snapAt time.Time
 }
 
 // Deps are a Service's collaborators.
