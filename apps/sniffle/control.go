@@ -8,7 +8,6 @@ import (
 	"github.com/fifogo/fifo/agent/client"
 	"github.com/fifogo/fifo/agent/driver"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
-	"github.com/fifogo/fifo/internal/record"
 )
 
 // Control takes the hypervisor agents' reports (client.Control): it keeps
@@ -75,20 +74,15 @@ func (c *Control) OnVMList(ctx context.Context, l client.VMList) error {
 			return err
 		}
 	}
-	var gone []string
-	err := c.svc.vms.Cloud().Repo().Store().Fold(ctx, record.BucketVM, func(id string, v []byte) error {
-		r, err := record.Load(v)
-		if err != nil {
-			return nil
-		}
-		vm, err := record.VMFromRecord(r)
-		if err == nil && vm.Hypervisor == l.Addr.HV && !on[id] && vm.Creating.IsZero() {
-			gone = append(gone, id)
-		}
-		return nil
-	})
+	byHV, err := c.svc.vms.ByHypervisor(ctx)
 	if err != nil {
 		return fmt.Errorf("reconcile %s: %w", l.Addr.HV, err)
+	}
+	var gone []string
+	for _, id := range byHV[l.Addr.HV] {
+		if !on[id] {
+			gone = append(gone, id)
+		}
 	}
 	for _, id := range gone {
 		if err := c.svc.vms.AgentState(ctx, l.Addr.HV, id, string(driver.StateDeleted)); err != nil {

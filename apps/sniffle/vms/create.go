@@ -550,6 +550,7 @@ func (s *Service) tryHypervisor(ctx context.Context, f *flow, hv record.Hypervis
 	}
 	// The agent's VM holds the memory now; its state reports take over.
 	f.reserved = ""
+	defer s.dropByHV()
 	if err := s.set(ctx, id, map[string]any{"creating": record.Creating{}}); err != nil {
 		return false, "", err
 	}

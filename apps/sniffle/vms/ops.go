@@ -84,6 +84,9 @@ func (s *Service) AgentState(ctx context.Context, hv, id, state string) error {
 	if vm.Hypervisor != hv {
 		return nil
 	}
+	if state == string(driver.StateDeleted) && !vm.Creating.IsZero() {
+		return nil // the create is still handing it to the host
+	}
 	if state == string(driver.StateDeleted) {
 		if vm.Deleting {
 			return s.finishDelete(ctx, vm)
@@ -166,6 +169,7 @@ func (s *Service) finishDelete(ctx context.Context, vm record.VM) error {
 	if err := s.repo.Store().Delete(ctx, record.BucketVM, id); err != nil {
 		return fmt.Errorf("vm %s: %w", id, err)
 	}
+	s.dropByHV()
 	s.events.Publish(id, "delete", nil)
 	return nil
 }

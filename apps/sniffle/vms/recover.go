@@ -58,3 +58,39 @@ func (s *Service) Abandon(ctx context.Context, id, reason string) error {
 	}
 	return s.fail(ctx, f, failf("%s", reason))
 }
+
+// dropByHV forgets the VMs-by-hypervisor read: a VM of this node moved.
+func (s *Service) dropByHV() {
+	s.byHVMu.Lock()
+	s.byHV = nil
+	s.byHVMu.Unlock()
+}
+
+// ByHypervisor maps each hypervisor to the VMs recorded on it that are
+// not being created, from a read at most SnapshotTTL old (and newer than
+// every placement or delete made through this service): agents that
+// report their VM lists together share one read of every VM.
+func (s *Service) ByHypervisor(ctx context.Context) (map[string][]string, error) {
+	s.byHVMu.Lock()
+	defer s.byHVMu.Unlock()
+	if s.byHV != nil && s.now().Sub(s.byHVAt) < s.opts.SnapshotTTL {
+		return s.byHV, nil
+	}
+	out := map[string][]string{}
+	err := s.repo.Store().Fold(ctx, record.BucketVM, func(id string, v []byte) error {
+		r, err := record.Load(v)
+		if err != nil {
+			return nil
+		}
+		vm, err := record.VMFromRecord(r)
+		if err == nil && vm.Creating.IsZero() && vm.Hypervisor != "" {
+			out[vm.Hypervisor] = append(out[vm.Hypervisor], id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.byHV, s.byHVAt = out, s.now()
+	return out, nil
+}

@@ -31,6 +31,10 @@ type Service struct {
 	snapMu sync.Mutex
 	snap   []record.Hypervisor // the last placement snapshot (read-only)
 	snapAt time.Time
+
+	byHVMu sync.Mutex
+	byHV   map[string][]string // VMs by hypervisor (read-only)
+	byHVAt time.Time
 }
 
 // Deps are a Service's collaborators.
