@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -203,5 +204,32 @@ func TestEveryEntityHasARoundTrip(t *testing.T) {
 	got := len(builtin.entities)
 	if got != 15 {
 		t.Fatalf("%d entity types registered; update TestEntityRoundTrips and this count", got)
+	}
+}
+
+func TestReadField(t *testing.T) {
+	st := Stamp{Actor: "a", TS: crdt.Timestamp{Wall: 1, Node: "a"}}
+	r, err := NewUser(st, User{UUID: "u1", Name: "alice", ActiveOrg: "org1",
+		SSHKeys: []SSHKey{{Name: "k", Key: "ssh-ed25519 AAAA"}}, Permissions: [][]string{{"a"}, {"b"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var org string
+	if err := ReadField(r, "active_org", &org); err != nil || org != "org1" {
+		t.Fatalf("active_org = %q, %v", org, err)
+	}
+	var keys []SSHKey
+	if err := ReadField(r, "ssh_keys", &keys); err != nil || len(keys) != 1 || keys[0].Name != "k" {
+		t.Fatalf("ssh_keys = %v, %v", keys, err)
+	}
+	if err := ReadField(r, "nope", &org); !errors.Is(err, ErrUnknownField) {
+		t.Fatalf("unknown field: %v", err)
+	}
+	if err := ReadField(r, "active_org", org); !errors.Is(err, ErrFieldType) {
+		t.Fatalf("non-pointer: %v", err)
+	}
+	var wrong int
+	if err := ReadField(r, "active_org", &wrong); !errors.Is(err, ErrFieldType) {
+		t.Fatalf("wrong type: %v", err)
 	}
 }

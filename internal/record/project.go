@@ -120,3 +120,27 @@ func counterValues(m *crdt.ORMap) map[string]int64 {
 	}
 	return out
 }
+
+// ReadField decodes one field of r into dst (a pointer to the field's Go
+// type in the typed view, e.g. *string for a register, *[]SSHKey for a
+// set), without decoding the others: a reader that needs one field of a
+// large record pays for that field only. An absent field leaves dst
+// unchanged.
+func ReadField(r *Record, name string, dst any) error {
+	e, ok := builtin.Entity(r.Type)
+	if !ok {
+		return fmt.Errorf("record %s: no schema: %w", r.Type, ErrType)
+	}
+	f, ok := e.Field(name)
+	if !ok {
+		return fmt.Errorf("record %s: field %q: %w", r.Type, name, ErrUnknownField)
+	}
+	pv := reflect.ValueOf(dst)
+	if pv.Kind() != reflect.Pointer || pv.IsNil() {
+		return fmt.Errorf("record %s: field %q: destination is not a pointer: %w", r.Type, name, ErrFieldType)
+	}
+	if err := readField(r.Fields, f, pv.Elem()); err != nil {
+		return fmt.Errorf("record %s: field %q: %w", r.Type, name, err)
+	}
+	return nil
+}

@@ -16,11 +16,19 @@ func (s *Service) effective(ctx context.Context, user string) (*perm.Set, error)
 	if set, ok := s.cache.permsOf(user, now); ok {
 		return set, nil
 	}
-	u, err := s.user(ctx, user)
+	var own [][]string
+	var roles []string
+	r, err := s.repo.Load(ctx, record.BucketUser, user)
+	if err == nil {
+		err = record.ReadField(r, "permissions", &own)
+	}
+	if err == nil {
+		err = record.ReadField(r, "roles", &roles)
+	}
 	if err != nil {
 		return nil, err
 	}
-	set, err := s.withRoles(ctx, u.Permissions, u.Roles)
+	set, err := s.withRoles(ctx, own, roles)
 	if err != nil {
 		return nil, err
 	}

@@ -12,23 +12,31 @@ import (
 // The calls below serve other applications (sniffle's VM flows) rather
 // than the REST edge.
 
+// userField reads one field of a user (a user may hold thousands of
+// grants; reading one field skips decoding them).
+func (s *Service) userField(ctx context.Context, user, field string, dst any) error {
+	r, err := s.repo.Load(ctx, record.BucketUser, user)
+	if err != nil {
+		return err
+	}
+	return record.ReadField(r, field, dst)
+}
+
 // ActiveOrg returns a user's active org ("" when none).
 func (s *Service) ActiveOrg(ctx context.Context, user string) (string, error) {
-	u, err := s.user(ctx, user)
-	if err != nil {
-		return "", err
-	}
-	return u.ActiveOrg, nil
+	var org string
+	err := s.userField(ctx, user, "active_org", &org)
+	return org, err
 }
 
 // SSHKeys returns a user's public keys (authorized_keys lines).
 func (s *Service) SSHKeys(ctx context.Context, user string) ([]string, error) {
-	u, err := s.user(ctx, user)
-	if err != nil {
+	var keys []record.SSHKey
+	if err := s.userField(ctx, user, "ssh_keys", &keys); err != nil {
 		return nil, err
 	}
-	out := make([]string, len(u.SSHKeys))
-	for i, k := range u.SSHKeys {
+	out := make([]string, len(keys))
+	for i, k := range keys {
 		out[i] = k.Key
 	}
 	return out, nil
