@@ -41,6 +41,9 @@ type Hooks struct {
 	// Out receives operator messages (the generated admin password);
 	// default os.Stdout.
 	Out io.Writer
+	// LogLevel is the level of logger; the console changes it at run time.
+	// Nil: the console cannot.
+	LogLevel *slog.LevelVar
 }
 
 // appStartTimeout bounds the start of one application.
@@ -124,6 +127,8 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hook
 		shutdown(cfg, log, srv, node, nil)
 		return fmt.Errorf("release %s: %w", rel.Name, err)
 	}
+	// Every node runs the console, started last and stopped first.
+	apps = append(apps, consoleApp(env, hooks.LogLevel))
 	started, err := startApps(ctx, node, apps)
 	if err == nil && rel.Start != nil {
 		if err = rel.Start(ctx, env); err != nil {

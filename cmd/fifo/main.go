@@ -1,10 +1,13 @@
 // Command fifo runs and operates FiFo control-plane nodes.
 //
 //	fifo start [--config fifo.toml]   run a node (all-in-one release by default)
+//	fifo attach [node]                interactive console on a running node
+//	fifo admin <command...>           one console command, for scripts
 //	fifo version                      print the build's version
 //
 // Exit codes: 0 success (and a graceful stop on SIGTERM), 1 a runtime
-// failure, 2 bad usage or configuration (nothing was written).
+// failure (for admin: the command failed), 2 bad usage or configuration
+// (nothing was written), or for attach and admin: cannot connect.
 package main
 
 import (
@@ -41,6 +44,10 @@ func run(args []string, stdout, stderr io.Writer, env func(string) (string, bool
 	if err == nil {
 		return exitOK
 	}
+	var code exitCode
+	if errors.As(err, &code) {
+		return int(code)
+	}
 	fmt.Fprintf(stderr, "fifo: %v\n", err)
 	var ue usageError
 	if errors.As(err, &ue) {
@@ -59,6 +66,6 @@ func newRoot(stdout, stderr io.Writer, env func(string) (string, bool)) *cobra.C
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersionCmd(), newStartCmd(env))
+	root.AddCommand(newVersionCmd(), newStartCmd(env), newAttachCmd(env), newAdminCmd(env))
 	return root
 }

@@ -40,7 +40,7 @@ func newStartCmd(env func(string) (string, bool)) *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 			defer stop()
-			err = releases.Run(ctx, cfg, logger, releases.Hooks{})
+			err = releases.Run(ctx, cfg, logger, releases.Hooks{LogLevel: &level})
 			var ce *releases.ConfigError
 			if errors.As(err, &ce) {
 				return usageError{err}
