@@ -536,11 +536,7 @@ func (s *Service) tryHypervisor(ctx context.Context, f *flow, hv record.Hypervis
 		undo("spec")
 		return false, "", failf("spec: %v", err)
 	}
-	if err := s.set(ctx, id, map[string]any{"hypervisor": hv.UUID, "state": StateCreating,
-		"creating": record.Creating{Phase: "hypervisor", Secs: s.now().Unix()}}); err != nil {
-		return undo(err.Error())
-	}
-	if err := s.recordNICs(ctx, id, f, nics); err != nil {
+	if err := s.recordPlacement(ctx, id, f, hv.UUID, nics); err != nil {
 		return undo(err.Error())
 	}
 	if err := s.agents.Create(ctx, hv.UUID, spec); err != nil {
@@ -551,11 +547,22 @@ func (s *Service) tryHypervisor(ctx context.Context, f *flow, hv record.Hypervis
 	// The agent's VM holds the memory now; its state reports take over.
 	f.reserved = ""
 	defer s.dropByHV()
-	if err := s.set(ctx, id, map[string]any{"creating": record.Creating{}}); err != nil {
+	line := "created on hypervisor " + hv.UUID
+	now := s.now().UnixMicro()
+	err = s.repo.Update(ctx, record.BucketVM, id, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+		if _, err := r.SetField(st, "creating", record.Creating{}); err != nil {
+			return nil, err
+		}
+		if _, err := r.AddToSet(st, "logs", record.LogEntry{Date: now, Log: line}); err != nil {
+			return nil, err
+		}
+		return r, nil
+	})
+	if err != nil {
 		return false, "", err
 	}
 	s.events.Publish(id, "update", map[string]any{"hypervisor": hv.UUID})
-	s.log(ctx, id, "created on hypervisor "+hv.UUID)
+	s.events.Publish(id, "log", map[string]any{"log": line, "date": now})
 	return true, "", nil
 }
 
@@ -621,8 +628,9 @@ func (s *Service) resolvers(ctx context.Context, cfg Config) []string {
 	return out
 }
 
-// recordNICs stores the leases in the VM's maps and config.
-func (s *Service) recordNICs(ctx context.Context, id string, f *flow, nics []driver.NIC) error {
+// recordPlacement stores, in one write, where the VM goes: its
+// hypervisor and create phase, and its leases in the VM's maps and config.
+func (s *Service) recordPlacement(ctx context.Context, id string, f *flow, hv string, nics []driver.NIC) error {
 	nm, rm, hm := map[string]any{}, map[string]any{}, map[string]any{}
 	var cfgNICs []any
 	for i, n := range nics {
@@ -634,13 +642,25 @@ func (s *Service) recordNICs(ctx context.Context, id string, f *flow, nics []dri
 		cfgNICs = append(cfgNICs, map[string]any{"interface": n.Interface, "ip": n.IP, "netmask": n.Netmask,
 			"gateway": n.Gateway, "nic_tag": n.NICTag, "network_uuid": n.NetworkUUID, "primary": n.Primary, "vlan_id": n.VLANID})
 	}
-	for field, m := range map[string]map[string]any{"network_map": nm, "iprange_map": rm, "hostname_map": hm} {
-		if err := s.setMapEntries(ctx, id, field, m); err != nil {
-			return err
-		}
-	}
+	maps := map[string]map[string]any{"network_map": nm, "iprange_map": rm, "hostname_map": hm}
 	if len(cfgNICs) > 0 {
-		return s.setMapEntries(ctx, id, "config", map[string]any{"networks": cfgNICs})
+		maps["config"] = map[string]any{"networks": cfgNICs}
 	}
-	return nil
+	fields := map[string]any{"hypervisor": hv, "state": StateCreating,
+		"creating": record.Creating{Phase: "hypervisor", Secs: s.now().Unix()}}
+	return s.repo.Update(ctx, record.BucketVM, id, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+		for _, k := range sortedKeys(fields) {
+			if _, err := r.SetField(st, k, fields[k]); err != nil {
+				return nil, fmt.Errorf("vm %s: %w", k, err)
+			}
+		}
+		for _, field := range sortedKeys(maps) {
+			for _, k := range sortedKeys(maps[field]) {
+				if _, err := r.SetMapEntry(st, field, []string{k}, maps[field][k]); err != nil {
+					return nil, fmt.Errorf("vm %s.%s: %w", field, k, err)
+				}
+			}
+		}
+		return r, nil
+	})
 }
