@@ -61,7 +61,10 @@ func (u consoleUsers) resolve(ctx context.Context, user string) (string, error) 
 		return "", err
 	}
 	if _, err := u.id.Get(ctx, identity.Users, user); err != nil {
-		return "", fmt.Errorf("no user named or with uuid %q: %w", user, err)
+		if errors.Is(err, identity.ErrNotFound) {
+			return "", fmt.Errorf("no user named or with uuid %q: %w", user, identity.ErrNotFound)
+		}
+		return "", err
 	}
 	return user, nil
 }

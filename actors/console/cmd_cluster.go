@@ -7,7 +7,7 @@ import (
 )
 
 // errNoClustering answers cluster join and leave until the ring lands.
-var errNoClustering = fmt.Errorf("clustering is not available yet: this node runs alone and owns every partition: %w", ErrUnavailable)
+var errNoClustering error = unavailable{"clustering is not available yet: this node runs alone and owns every partition"}
 
 func clusterCommands() []command {
 	return []command{

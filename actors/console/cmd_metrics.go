@@ -11,7 +11,7 @@ import (
 func metricsCommands() []command {
 	return []command{
 		{path: []string{"metrics"}, args: "[prefix]", max: 1,
-			help: "the node's Prometheus metrics in text format, optionally only names starting with prefix", run: runMetrics},
+			help: "the node's Prometheus metrics (text format), those starting with prefix", run: runMetrics},
 	}
 }
 

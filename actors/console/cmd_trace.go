@@ -24,8 +24,8 @@ const (
 func traceCommands() []command {
 	return []command{
 		{path: []string{"trace"}, args: "<process> [seconds]", min: 1, max: 2,
-			help: fmt.Sprintf("the messages an actor takes for a while (default %ds, at most %ds): kind, Go type and "+
-				"mailbox depth, never contents", DefaultTraceSeconds, MaxTraceSeconds), run: runTrace},
+			help: fmt.Sprintf("an actor's messages for %d..%ds (default %d): kind, type, queue; never contents",
+				1, MaxTraceSeconds, DefaultTraceSeconds), run: runTrace},
 	}
 }
 

@@ -17,7 +17,7 @@ func userCommands() []command {
 		{path: []string{"users", "passwd"}, args: "<user> <password>", min: 2, max: 2,
 			help: "set a user's password (user: name or uuid)", run: runUsersPasswd},
 		{path: []string{"users", "grant"}, args: "<user> <permission>", min: 2, max: 2,
-			help: "grant a permission, written as a path: cloud/vms/create, vms/<uuid>/..., ...", run: runUsersGrant},
+			help: "grant a permission written as a path, e.g. cloud/vms/create", run: runUsersGrant},
 	}
 }
 

@@ -217,10 +217,17 @@ func CommandNames() []string {
 	return out
 }
 
-// need returns ErrUnavailable naming what is missing when ok is false.
+// unavailable is ErrUnavailable worded for the operator.
+type unavailable struct{ msg string }
+
+func (u unavailable) Error() string        { return u.msg }
+func (u unavailable) Is(target error) bool { return target == ErrUnavailable }
+
+// need returns an error matching ErrUnavailable, naming what is missing,
+// when ok is false.
 func need(ok bool, what string) error {
 	if ok {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", what, ErrUnavailable)
+	return unavailable{what + ": not available on this node"}
 }

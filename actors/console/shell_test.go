@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -116,7 +117,10 @@ func TestStore(t *testing.T) {
 		t.Fatalf("partitions:\n%s", r.Output)
 	}
 	deps.Store = nil
-	expect(t, NewShell(deps), "store", StatusFailed, "store: console: not available on this node")
+	expect(t, NewShell(deps), "store", StatusFailed, "error: store: not available on this node")
+	if !errors.Is(need(false, "x"), ErrUnavailable) || !errors.Is(errNoClustering, ErrUnavailable) || need(true, "x") != nil {
+		t.Fatal("need does not match ErrUnavailable")
+	}
 }
 
 func TestLogLevel(t *testing.T) {
