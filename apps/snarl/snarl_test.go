@@ -19,14 +19,9 @@ import (
 	"github.com/fifogo/fifo/supervisors"
 )
 
-type recordCodec struct{}
-
-func (recordCodec) Check(v []byte) error                    { return record.Check(v) }
-func (recordCodec) Merge(old, delta []byte) ([]byte, error) { return record.MergeBytes(old, delta) }
-
 func newService(t *testing.T, now func() time.Time) *identity.Service {
 	t.Helper()
-	svc, err := identity.New(recstore.NewMemory(recordCodec{}), identity.Options{
+	svc, err := identity.New(recstore.NewMemory(record.StoreCodec{}), identity.Options{
 		Now: now, Password: credential.PasswordParams{Memory: 8, Time: 1, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +101,7 @@ func TestSweeperDeletesExpiredTokens(t *testing.T) {
 	ctx := context.Background()
 	var now atomic.Int64
 	now.Store(time.Unix(1_800_000_000, 0).UnixNano())
-	st := recstore.NewMemory(recordCodec{})
+	st := recstore.NewMemory(record.StoreCodec{})
 	svc, err := identity.New(st, identity.Options{Now: func() time.Time { return time.Unix(0, now.Load()) },
 		Password: credential.PasswordParams{Memory: 8, Time: 1, Threads: 1}})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
+	"github.com/fifogo/fifo/internal/record"
 	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 	"github.com/fifogo/fifo/supervisors"
@@ -26,7 +27,7 @@ import (
 func TestWithChunterAgents(t *testing.T) {
 	ctx := context.Background()
 	node := runtimetest.StartNode(t)
-	st := recstore.NewMemory(recordCodec{})
+	st := recstore.NewMemory(record.StoreCodec{})
 	id, err := identity.New(st, identity.Options{Password: credential.PasswordParams{Memory: 8, Time: 1, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)

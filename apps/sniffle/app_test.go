@@ -19,11 +19,6 @@ import (
 	"github.com/fifogo/fifo/supervisors"
 )
 
-type recordCodec struct{}
-
-func (recordCodec) Check(v []byte) error                    { return record.Check(v) }
-func (recordCodec) Merge(old, delta []byte) ([]byte, error) { return record.MergeBytes(old, delta) }
-
 const dataset = "0f9b8c2e-1d2a-4c1e-9a51-6c8f2b7d4e10"
 
 type world struct {
@@ -37,7 +32,7 @@ type world struct {
 func newWorld(t *testing.T, hosts int, createDelay time.Duration) *world {
 	t.Helper()
 	ctx := context.Background()
-	st := recstore.NewMemory(recordCodec{})
+	st := recstore.NewMemory(record.StoreCodec{})
 	id, err := identity.New(st, identity.Options{Password: credential.PasswordParams{Memory: 8, Time: 1, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)

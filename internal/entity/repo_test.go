@@ -13,13 +13,8 @@ import (
 	"github.com/fifogo/fifo/internal/recstore"
 )
 
-type recordCodec struct{}
-
-func (recordCodec) Check(v []byte) error                    { return record.Check(v) }
-func (recordCodec) Merge(old, delta []byte) ([]byte, error) { return record.MergeBytes(old, delta) }
-
 func newRepo() *Repo {
-	return NewRepo(recstore.NewMemory(recordCodec{}), "test", func() int64 { return time.Now().UnixNano() }, rand.Reader)
+	return NewRepo(recstore.NewMemory(record.StoreCodec{}), "test", func() int64 { return time.Now().UnixNano() }, rand.Reader)
 }
 
 func newRole(id string, st record.Stamp) (*record.Record, error) {

@@ -15,11 +15,6 @@ import (
 )
 
 // recordCodec merges records like production nodes do.
-type recordCodec struct{}
-
-func (recordCodec) Check(v []byte) error                    { return record.Check(v) }
-func (recordCodec) Merge(old, delta []byte) ([]byte, error) { return record.MergeBytes(old, delta) }
-
 // fakeClock is a settable clock.
 type fakeClock struct {
 	mu  sync.Mutex
@@ -69,7 +64,7 @@ var cheap = credential.PasswordParams{Memory: 8, Time: 1, Threads: 1}
 
 func newFixture(t *testing.T, mod ...func(*Options)) *fixture {
 	t.Helper()
-	f := &fixture{st: recstore.NewMemory(recordCodec{}), clock: &fakeClock{now: time.Unix(1_800_000_000, 0)},
+	f := &fixture{st: recstore.NewMemory(record.StoreCodec{}), clock: &fakeClock{now: time.Unix(1_800_000_000, 0)},
 		logs: &syncBuffer{}, ctx: context.Background()}
 	o := Options{Actor: "test", Now: f.clock.Now, Password: cheap, Logger: slog.New(slog.NewTextHandler(f.logs, nil))}
 	for _, m := range mod {

@@ -17,11 +17,6 @@ import (
 	"github.com/fifogo/fifo/internal/recstore"
 )
 
-type recordCodec struct{}
-
-func (recordCodec) Check(v []byte) error                    { return record.Check(v) }
-func (recordCodec) Merge(old, delta []byte) ([]byte, error) { return record.MergeBytes(old, delta) }
-
 // event is one published event.
 type event struct{ channel, event string }
 
@@ -50,7 +45,7 @@ const datasetUUID = "0f9b8c2e-1d2a-4c1e-9a51-6c8f2b7d4e10"
 func newFixture(t *testing.T, n int, hvMemMB, ramMB int64, rangeSizes ...int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st := recstore.NewMemory(recordCodec{})
+	st := recstore.NewMemory(record.StoreCodec{})
 	id, err := identity.New(st, identity.Options{Password: credential.PasswordParams{Memory: 8, Time: 1, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
