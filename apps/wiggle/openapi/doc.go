@@ -1,6 +1,7 @@
-// Package openapi holds the OpenAPI 3.0.3 document of the identity part of
-// wiggle's REST API (FiFo API v2, reference fifo.md §2.3: auth, sessions,
-// scopes, cloud, users, roles, orgs, clients) and the small amount of Go that
+// Package openapi holds the OpenAPI 3.0.3 document of wiggle's REST API
+// (FiFo API v2, reference fifo.md §2.3: auth, sessions, scopes, cloud,
+// users, roles, orgs, clients; hypervisors, VMs, datasets, packages,
+// networks, IP ranges, groupings, DTrace) and the small amount of Go that
 // reads it. The document, fifo.yaml, is the source: it is edited by hand and
 // the wiggle router, its handlers and its tests follow it (STYLE.md §5).
 //
@@ -49,9 +50,11 @@
 // elements of tail parameter name spliced in; "{name[]}", the elements of
 // tail parameter name as one nested element (wiggle's role grant checks
 // ["permissions", P, "grant"] with P a list, which only a "_" or "..." grant
-// matches). "x-fifo-permission-by-body" adds the templates of the case named
-// by a body field, where "{body.f}" is the value of body field f (org
-// triggers). "x-fifo-filter" on list operations is the per-item permission,
+// matches); "{body.f}", the value of body field f, a string the body schema
+// requires (PUT /vms/{id}/state checks vms/<id>/<action>, PUT
+// /vms/{id}/owner orgs/<org>/edit). "x-fifo-permission-by-body" adds the
+// templates of the case named by a body field (org triggers), where
+// "{body.f}" may appear too. "x-fifo-filter" on list operations is the per-item permission,
 // "{uuid}" standing for the item. Routes checks every template against the
 // operation's parameters.
 //
@@ -60,7 +63,9 @@
 // form being 200). An operation without one is routed but not supported: it
 // checks its permission and then always answers 400 not_supported
 // (PUT /roles/{id} and PUT /orgs/{id}, which wiggle routes but never
-// implemented).
+// implemented; PUT /packages/{id}, packages being immutable; and what this
+// server leaves out: backups, firewall rules, metrics, SMF services,
+// storing a VM, image export and upload).
 //
 // Media types. Only JSON bodies are written in the document; wiggle also
 // accepts and sends msgpack with the same schemas, and treats a body without

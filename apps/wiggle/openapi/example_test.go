@@ -28,7 +28,7 @@ func ExampleRoutes() {
 		}
 	}
 	// Output:
-	// 67 operations
+	// 168 operations
 	// PUT /api/{version}/users/{id}/permissions/{permission}
 	// 204 permission [[users {id} grant] [{permission...}]] tail: permission
 }

@@ -112,7 +112,9 @@ func TestRouterFindsEveryRoute(t *testing.T) {
 				path = strings.ReplaceAll(path, p, uuidA)
 			}
 			path = strings.NewReplacer("{permission}", "vms/_/get", "{path}", "a/b", "{scope}", "public",
-				"{trigger}", "vm_create", "{uri}", "42", "{key}", "k", "{token}", "t", "{resource}", "vms").Replace(path)
+				"{trigger}", "vm_create", "{uri}", "42", "{key}", "k", "{token}", "t", "{resource}", "vms",
+				"{snap}", uuidB, "{backup}", uuidB, "{element}", uuidB, "{grouping}", uuidB, "{iprange}", uuidB,
+				"{mac}", "02:00:00:00:00:01", "{ip}", "10.0.0.1", "{nic}", "net0", "{rule}", "42").Replace(path)
 			target := "/api/" + v + path
 			route, _, err := r.FindRoute(httptest.NewRequest(rt.Method, target, nil))
 			if err != nil {

@@ -49,8 +49,9 @@ func (a Access) String() string {
 // Template is a permission template: one string per element. An element is
 // a literal, "{name}" (path parameter name), "{name...}" (tail parameter
 // name, its elements spliced in), "{name[]}" (tail parameter name as one
-// nested element), "{body.f}" (body field f, only in BodyPermissions) or
-// "{uuid}" (the list item, only in Route.Filter). See the package doc.
+// nested element), "{body.f}" (body field f, a string; in Permissions and
+// BodyPermissions) or "{uuid}" (the list item, only in Route.Filter). See
+// the package doc.
 type Template []string
 
 // BodyPermissions are permissions chosen by a field of the request body:
@@ -220,7 +221,7 @@ func permission(v any, params map[string]bool, tail string) (Access, []Template,
 		}
 		return 0, nil, fmt.Errorf("%s: unknown word %q", ExtPermission, v)
 	}
-	ts, err := templates(v, params, tail, "")
+	ts, err := templates(v, params, tail, "body.")
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s: %w", ExtPermission, err)
 	}
@@ -315,7 +316,7 @@ func checkElement(s string, params map[string]bool, tail, extra string) error {
 		return nil
 	case extra != "" && strings.HasSuffix(extra, ".") && strings.HasPrefix(inner, extra) && len(inner) > len(extra):
 		return nil
-	case extra != "" && inner == extra:
+	case extra != "" && !strings.HasSuffix(extra, ".") && inner == extra:
 		return nil
 	}
 	return fmt.Errorf("element %q: unknown placeholder", s)

@@ -330,7 +330,7 @@ func TestValidateUnroutable(t *testing.T) {
 	if v.Router() == nil {
 		t.Fatal("no router")
 	}
-	req := httptest.NewRequest("GET", "/api/2/vms", nil)
+	req := httptest.NewRequest("GET", "/api/2/nothing", nil)
 	if err := v.ValidateRequest(req); err == nil {
 		t.Fatal("validated a request for an unknown path")
 	}

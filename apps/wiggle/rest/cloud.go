@@ -1,5 +1,7 @@
 package rest
 
+import "github.com/fifogo/fifo/apps/sniffle/cloud"
+
 // The handlers of /cloud (reference §2.3 "Auth / session / cloud").
 
 // cloudConnectionJSON is the CloudConnection schema.
@@ -9,9 +11,13 @@ type cloudConnectionJSON struct {
 }
 
 // getCloudConnection reports the snarl wiggle calls (one: the identity
-// service it was built with) and no sniffle yet.
+// service it was built with) and the sniffle (one when it has a Cloud).
 func (h *Handler) getCloudConnection(c *call) error {
-	return c.ok(cloudConnectionJSON{Sniffle: 0, Snarl: 1})
+	n := 0
+	if h.cloud != nil {
+		n = 1
+	}
+	return c.ok(cloudConnectionJSON{Sniffle: n, Snarl: 1})
 }
 
 // cloudJSON is the CloudStatus schema.
@@ -29,9 +35,23 @@ type warningJSON struct {
 }
 
 func (h *Handler) getCloud(c *call) error {
-	return c.ok(cloudJSON{
+	out := cloudJSON{
 		Versions: map[string]string{"wiggle": h.opts.Version, "snarl": h.opts.Version},
 		Metrics:  map[string]any{},
-		Warnings: []warningJSON{{Category: "sniffle", Element: "connection", Message: "no sniffle server is reachable"}},
-	})
+		Warnings: []warningJSON{},
+	}
+	if h.cloud == nil {
+		out.Warnings = append(out.Warnings, warningJSON{Category: "sniffle", Element: "connection",
+			Message: "no sniffle server is reachable"})
+		return c.ok(out)
+	}
+	out.Versions["sniffle"] = h.opts.Version
+	for _, k := range []cloud.Kind{cloud.Hypervisors, cloud.VMs, cloud.Datasets, cloud.Packages, cloud.Networks} {
+		ids, err := h.cloud.List(c.ctx, k)
+		if err != nil {
+			return err
+		}
+		out.Metrics[string(k)] = len(ids)
+	}
+	return c.ok(out)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/fifogo/fifo/apps/snarl/identity"
+	"github.com/fifogo/fifo/apps/sniffle/vms"
 )
 
 // Error codes of the document's Error schema.
@@ -22,6 +23,8 @@ const (
 	codeNotAcceptable    = "not_acceptable"
 	codeConflict         = "conflict"
 	codeUnsupportedMedia = "unsupported_media_type"
+	codePrecondition     = "precondition_failed"
+	codeLocked           = "locked"
 	codeInternal         = "internal"
 	codeUnavailable      = "unavailable"
 )
@@ -60,8 +63,10 @@ func badRequest(format string, args ...any) *Error {
 }
 
 // Classify is the only place where an error becomes a status code: it
-// maps the identity service's sentinels (and our own Error) to the status,
-// code and message of the response, most specific first. Messages of
+// maps the sentinels of the identity service, of sniffle (packages cloud
+// and vms, which share identity's not-found, conflict and invalid) and our
+// own Error to the status, code and message of the response, most
+// specific first. Messages of
 // identity errors are passed on for 4xx answers (the service promises
 // they hold no secret); anything unknown is a 500 whose message says
 // nothing, to be logged by the caller.
@@ -72,6 +77,14 @@ func Classify(err error) *Error {
 		return nil
 	case errors.As(err, &e):
 		return e
+	case errors.Is(err, ErrNotSupported):
+		return &Error{Status: http.StatusBadRequest, Code: codeNotSupported, Message: err.Error(), Err: err}
+	case errors.Is(err, ErrUnavailable):
+		return &Error{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Message: "sniffle is not available", Err: err}
+	case errors.Is(err, vms.ErrLocked):
+		return &Error{Status: http.StatusLocked, Code: codeLocked, Message: err.Error(), Err: err}
+	case errors.Is(err, vms.ErrState):
+		return &Error{Status: http.StatusPreconditionFailed, Code: codePrecondition, Message: err.Error(), Err: err}
 	case errors.Is(err, identity.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: codeNotFound, Message: err.Error(), Err: err}
 	case errors.Is(err, identity.ErrConflict):

@@ -14,10 +14,11 @@ import (
 	"github.com/fifogo/fifo/apps/wiggle/openapi"
 )
 
-// Handler serves the identity part of the REST API (package doc). Build
-// it with New; it is safe for concurrent use.
+// Handler serves the REST API (package doc). Build it with New; it is
+// safe for concurrent use.
 type Handler struct {
 	api       identity.API
+	cloud     Cloud // nil: the cloud routes answer 503
 	opts      Options
 	log       *slog.Logger
 	router    *openapi.Router
@@ -78,12 +79,15 @@ func New(api identity.API, opts Options) (*Handler, error) {
 		return nil, fmt.Errorf("rest: metrics: %w", err)
 	}
 	h := &Handler{
-		api: api, opts: o, log: o.Logger, router: v.Router(), validator: v,
+		api: api, cloud: o.Cloud, opts: o, log: o.Logger, router: v.Router(), validator: v,
 		ops: make(map[*openapi3.Operation]*operation, len(routes)), docJSON: docJSON, metrics: m,
 		sessions: newTTLCache[identity.Session](o.CacheTTL, o.CacheSize),
 		allowed:  newTTLCache[bool](o.CacheTTL, o.CacheSize),
 	}
 	table := handlers()
+	for id, fn := range cloudHandlers() {
+		table[id] = needsCloud(fn)
+	}
 	for _, r := range routes {
 		fn, ok := table[r.OperationID]
 		if !ok {

@@ -73,6 +73,8 @@ type env struct {
 	ctx     context.Context
 
 	adminID, adminToken string
+	// world is the cloud behind the handler (newCloudEnv), nil otherwise.
+	world *cloudWorld
 
 	mu       sync.Mutex
 	seen     []exchange
@@ -85,6 +87,18 @@ const adminPassword = "admin-pw-Xq7!secret"
 type envOption func(*identity.Options, *Options)
 
 func newEnv(t testing.TB, mods ...envOption) *env {
+	t.Helper()
+	return buildEnv(t, false, mods...)
+}
+
+// newCloudEnv is newEnv with a Cloud over the real sniffle services
+// (cloudWorld) on the same store.
+func newCloudEnv(t testing.TB, mods ...envOption) *env {
+	t.Helper()
+	return buildEnv(t, true, mods...)
+}
+
+func buildEnv(t testing.TB, withCloud bool, mods ...envOption) *env {
 	t.Helper()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -102,11 +116,16 @@ func newEnv(t testing.TB, mods ...envOption) *env {
 	if _, err := svc.Bootstrap(ctx, adminPassword); err != nil {
 		t.Fatal(err)
 	}
+	var world *cloudWorld
+	if withCloud {
+		world = newCloudWorld(t, st, svc)
+		ro.Cloud = world.api
+	}
 	h, err := New(svc, ro)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, svc: svc, store: st, handler: h, logs: logs, ctx: ctx, validate: true}
+	e := &env{t: t, svc: svc, store: st, handler: h, logs: logs, ctx: ctx, validate: true, world: world}
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 	v, err := openapi.NewValidator(mustLoad(t))

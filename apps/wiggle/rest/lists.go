@@ -32,14 +32,26 @@ func fullList(r *http.Request) (bool, []string) {
 
 func isTrue(s string) bool { return s == "true" || s == "True" }
 
-// list answers GET /<coll>: the UUIDs of kind k the caller's user may get
-// (the route's x-fifo-filter), or their objects with a full list. A JSON
-// full list is streamed item by item; msgpack is buffered.
+// list answers GET /<coll> for snarl's kind k (listOf).
 func (h *Handler) list(c *call, k identity.Kind) error {
 	ids, err := h.api.List(c.ctx, k)
 	if err != nil {
 		return err
 	}
+	return h.listOf(c, ids, func(id string) (any, error) {
+		rec, err := h.api.Get(c.ctx, k, id)
+		if err != nil {
+			return nil, err
+		}
+		return render(k, rec)
+	})
+}
+
+// listOf answers GET /<coll> over ids: the ones the caller's user may get
+// (the route's x-fifo-filter), or their objects (view renders one) with a
+// full list. An object gone since it was listed (ErrNotFound) is left out.
+// A JSON full list is streamed item by item; msgpack is buffered.
+func (h *Handler) listOf(c *call, ids []string, view func(id string) (any, error)) error {
 	visible := make([]string, 0, len(ids))
 	for _, id := range ids {
 		p, err := expand(c.op.Filter, templateArgs{params: map[string]string{"uuid": id}})
@@ -60,14 +72,10 @@ func (h *Handler) list(c *call, k identity.Kind) error {
 	}
 	objects := func(yield func(json.RawMessage) error) error {
 		for _, id := range visible {
-			rec, err := h.api.Get(c.ctx, k, id)
+			v, err := view(id)
 			if errors.Is(err, identity.ErrNotFound) {
 				continue // deleted since it was listed
 			}
-			if err != nil {
-				return err
-			}
-			v, err := render(k, rec)
 			if err != nil {
 				return err
 			}

@@ -7,35 +7,43 @@ import (
 	"github.com/fifogo/fifo/apps/snarl/identity"
 )
 
-// setMetadata answers PUT /<coll>/{id}/metadata[/path...]: the body's
-// single key is set under metadata.public[.path...] (an object value sets
-// a subtree).
+// setMetadata answers PUT /<coll>/{id}/metadata[/path...] of snarl's
+// kinds: the body's single key is set under metadata.public[.path...].
 func (h *Handler) setMetadata(c *call, k identity.Kind) error {
+	return setFromBody(c, func(path []string, v any) error {
+		return h.api.SetMetadata(c.ctx, k, c.param("id"), append([]string{metadataRoot}, path...), v)
+	})
+}
+
+// deleteMetadata answers DELETE /<coll>/{id}/metadata/path... of snarl's
+// kinds.
+func (h *Handler) deleteMetadata(c *call, k identity.Kind) error {
+	path := append([]string{metadataRoot}, c.tail...)
+	if err := h.api.DeleteMetadata(c.ctx, k, c.param("id"), path); err != nil {
+		return err
+	}
+	return c.noContent()
+}
+
+// setFromBody answers a PUT of a map entry (metadata, characteristics,
+// config): the body's single key, below the route's tail, gets the
+// body's value (an object value sets a subtree); set stores it.
+func setFromBody(c *call, set func(path []string, v any) error) error {
 	obj, ok := c.value.(map[string]any)
 	if !ok || len(obj) != 1 {
 		return badRequest("the body must be an object with exactly one key")
 	}
-	path := append([]string{metadataRoot}, c.tail...)
 	for key, v := range obj {
 		if key == "" {
-			return badRequest("the metadata key is empty")
+			return badRequest("the key is empty")
 		}
 		val, err := storable(v)
 		if err != nil {
 			return err
 		}
-		if err := h.api.SetMetadata(c.ctx, k, c.param("id"), append(path, key), val); err != nil {
+		if err := set(append(append([]string{}, c.tail...), key), val); err != nil {
 			return err
 		}
-	}
-	return c.noContent()
-}
-
-// deleteMetadata answers DELETE /<coll>/{id}/metadata/path...
-func (h *Handler) deleteMetadata(c *call, k identity.Kind) error {
-	path := append([]string{metadataRoot}, c.tail...)
-	if err := h.api.DeleteMetadata(c.ctx, k, c.param("id"), path); err != nil {
-		return err
 	}
 	return c.noContent()
 }

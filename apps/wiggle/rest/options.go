@@ -40,6 +40,12 @@ type Options struct {
 	// Now is the clock of the caches' expiry and of the request duration
 	// metric. Default time.Now.
 	Now func() time.Time
+	// Cloud serves the cloud routes (hypervisors, VMs, datasets,
+	// packages, networks, IP ranges, groupings, DTrace); see NewCloud.
+	// Default: none, those routes answer 503 unavailable (after the
+	// token and permission checks) and GET /cloud/connection reports no
+	// sniffle.
+	Cloud Cloud
 }
 
 // withDefaults returns o with every zero field set to its default.

@@ -35,7 +35,7 @@ func TestStatusesOutsideOperations(t *testing.T) {
 	if got := r.header.Get("Allow"); got != "HEAD, OPTIONS, GET, POST" {
 		t.Errorf("Allow %q", got)
 	}
-	e.must(e.do("GET", "/api/2/vms", e.adminToken, nil), 404)
+	e.must(e.do("GET", "/api/2/nothing", e.adminToken, nil), 404)
 	e.must(e.do("GET", "/api/4/users", e.adminToken, nil), 404)
 	e.must(e.do("GET", "/api/2/users/not-a-uuid", e.adminToken, nil), 400)
 	r = e.must(e.do("GET", "/api/2/users", e.adminToken, nil, "Accept: text/html"), 406)

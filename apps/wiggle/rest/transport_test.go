@@ -46,8 +46,8 @@ func TestValidatingTransportCatches(t *testing.T) {
 		{"undeclared status", "POST", "/api/2/users", canned{201, js, nil}, false},
 		{"303 without Location", "POST", "/api/2/users", canned{303, http.Header{}, nil}, false},
 		{"error of another shape", "GET", user, canned{404, js, []byte(`{"message":"gone"}`)}, false},
-		{"error outside the document", "GET", "/api/2/vms", canned{404, js, []byte(`{"error":"not_found","message":"no"}`)}, true},
-		{"bad error outside the document", "GET", "/api/2/vms", canned{404, js, []byte(`nope`)}, false},
+		{"error outside the document", "GET", "/api/2/nothing", canned{404, js, []byte(`{"error":"not_found","message":"no"}`)}, true},
+		{"bad error outside the document", "GET", "/api/2/nothing", canned{404, js, []byte(`nope`)}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
