@@ -25,7 +25,7 @@ func newAdminCmd(env func(string) (string, bool)) *cobra.Command {
 			"0 ok, 1 the command failed, 2 usage error or cannot connect.\n" +
 			"`fifo admin help` lists the commands. Flags go before the command.\n" +
 			"A password given as - is read from the first line of standard input.",
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := f.resolve(f.node, env)
 			if err != nil {
@@ -63,6 +63,16 @@ func newAdminCmd(env func(string) (string, bool)) *cobra.Command {
 	cmd.Flags().StringVarP(&f.node, "node", "n", "", "the node to run on (default: the configuration's node.name)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the command's result as JSON")
 	return cmd
+}
+
+// usageArgs makes an argument check's errors usage errors (exit 2).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}
+		}
+		return nil
+	}
 }
 
 // passwordFromStdin replaces the password argument "-" of users add and

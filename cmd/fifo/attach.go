@@ -25,7 +25,7 @@ func newAttachCmd(env func(string) (string, bool)) *cobra.Command {
 			"over ergo distribution with the cluster cookie. help lists the commands, quit leaves.\n" +
 			"On a terminal: line editing, history (~/.fifo_history, FIFO_HISTORY; password commands are\n" +
 			"not kept) and Tab completion; otherwise commands are read line by line from standard input.",
-		Args: cobra.MaximumNArgs(1),
+		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			node := ""
 			if len(args) == 1 {
