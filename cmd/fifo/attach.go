@@ -51,10 +51,16 @@ func newAttachCmd(env func(string) (string, bool)) *cobra.Command {
 	return cmd
 }
 
+// runner runs console commands on a node; *console.Client is one.
+type runner interface {
+	Run(ctx context.Context, args []string, json bool) (console.Reply, error)
+	Node() string
+}
+
 // session is one attached console.
 type session struct {
 	f      *consoleFlags
-	c      *console.Client
+	c      runner
 	out    io.Writer
 	errOut io.Writer
 }
@@ -128,6 +134,12 @@ func (s *session) interactive(ctx context.Context, in *os.File, env func(string)
 		t.SetSize(w, h)
 	}
 	t.History = openHistory(historyPath(env))
+	return s.edit(ctx, t)
+}
+
+// edit reads commands from a line-editing terminal until quit or end of
+// input.
+func (s *session) edit(ctx context.Context, t *term.Terminal) error {
 	t.AutoCompleteCallback = complete
 	fmt.Fprintf(t, "connected to %s; help lists the commands, quit leaves\n", s.c.Node())
 	for {

@@ -156,7 +156,7 @@ func (f *consoleFlags) dial(ctx context.Context, t target, stderr io.Writer) (*c
 }
 
 // runOne runs one command with the flags' timeout.
-func (f *consoleFlags) runOne(ctx context.Context, c *console.Client, args []string, json bool) (console.Reply, error) {
+func (f *consoleFlags) runOne(ctx context.Context, c runner, args []string, json bool) (console.Reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout+console.TraceDuration(args))
 	defer cancel()
 	return c.Run(ctx, args, json)
