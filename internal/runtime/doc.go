@@ -24,6 +24,12 @@
 //     mailbox is full is counted (Metrics), including the drops ergo only
 //     reports as log lines, which the log bridge (BridgeLogs) turns into slog
 //     records.
+//   - Client nodes (Options.Hidden, for the console) register nowhere and
+//     are found by no one; Connect tells a refused handshake (ErrHandshake:
+//     a wrong cookie) from a node that is not there (ErrUnreachable).
+//   - Operators can list a node's processes (Processes) and trace what an
+//     actor receives (Trace: types and timing, never contents), which
+//     ergo itself cannot.
 //
 // Known data races inside ergo make `go test -race` fail for tests that stop
 // applications or run several nodes in one process; this package's tests run
