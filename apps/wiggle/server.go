@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fifogo/fifo/apps/snarl/identity"
+	"github.com/fifogo/fifo/apps/sniffle"
+	"github.com/fifogo/fifo/apps/sniffle/images"
 	"github.com/fifogo/fifo/apps/wiggle/rest"
 )
 
@@ -36,6 +38,14 @@ type Options struct {
 	CacheTTL time.Duration
 	// CacheSize bounds each cache. Default 4096 entries.
 	CacheSize int
+	// Sniffle serves the cloud routes (hypervisors, VMs, datasets,
+	// packages, networks, IP ranges, groupings, DTrace). Default: none;
+	// those routes answer 503 and GET /cloud/connection reports no
+	// sniffle.
+	Sniffle *sniffle.Service
+	// Images imports datasets for POST /datasets {"url"}. Default: none;
+	// imports answer 400 not_supported.
+	Images *images.Importer
 }
 
 // Server is wiggle: the REST handler and the switch the application
@@ -56,6 +66,7 @@ func New(api identity.API, o Options) (*Server, error) {
 	h, err := rest.New(api, rest.Options{
 		Logger: log, Registry: o.Registry, Version: o.Version,
 		MaxBodyBytes: o.MaxBodyBytes, CacheTTL: o.CacheTTL, CacheSize: o.CacheSize,
+		Cloud: cloudOf(o),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("wiggle: %w", err)
