@@ -145,7 +145,6 @@ func newCloudE2E(t *testing.T) *cloudE2E {
 	return w
 }
 
-
 // e2eImageFile is the file of e2eImage.
 var e2eImageFile = bytes.Repeat([]byte("zfs send stream "), 4096)
 
