@@ -100,11 +100,6 @@ func AllInOne() Release {
 			}
 			hs.Mount(env.Mux)
 			env.Howl = hs
-			ws, err := wiggle.New(id, wiggle.Options{Logger: env.Logger, Registry: env.Registry, Version: env.Version})
-			if err != nil {
-				return nil, err
-			}
-			env.Mux.Handle("/api/", ws.Handler())
 			env.Cloud = cloud.New(env.Store, cloud.Options{Actor: env.Config.Node.Name, Logger: env.Logger.With("app", sniffle.AppName)})
 			sn, err := sniffle.Build(sniffle.Deps{Node: env.Node, Cloud: env.Cloud, Identity: id, Registerer: env.Registry,
 				Events: howlEvents(env)}, sniffle.Options{Logger: env.Logger.With("app", sniffle.AppName)})
@@ -112,6 +107,16 @@ func AllInOne() Release {
 				return nil, err
 			}
 			env.Sniffle = sn
+			imgs, err := imageImporter(env, sn)
+			if err != nil {
+				return nil, err
+			}
+			ws, err := wiggle.New(id, wiggle.Options{Logger: env.Logger, Registry: env.Registry, Version: env.Version,
+				Sniffle: sn, Images: imgs})
+			if err != nil {
+				return nil, err
+			}
+			env.Mux.Handle("/api/", ws.Handler())
 			apps := []supervisors.App{
 				env.StoreService.App(env.Version),
 				snarl.App(id, env.Version, snarl.Options{Logger: env.Logger.With("app", snarl.AppName)}),
