@@ -107,20 +107,16 @@ func TestConnectClassifiesFailures(t *testing.T) {
 	}
 }
 
-// A static route uses the node's own handshake: the peer learns the
-// connecting node's name (with a fresh, uninitialised handshake in the
-// route, as before, it registered the connection under an empty name).
-func TestStaticRouteIntroducesNode(t *testing.T) {
-	bPort := freePort(t)
-	b := startNode(t, func(o *Options) { o.ListenPort = bPort })
-	a := startNode(t, func(o *Options) { o.StaticRoutesOnly = true })
-	if err := a.AddStaticRoute(b.Name(), "127.0.0.1", bPort); err != nil {
+// A refused cookie is told apart through a static route too: the route
+// uses the node's own (probed) handshake, not one of its own.
+func TestConnectClassifiesStaticRoute(t *testing.T) {
+	aPort := freePort(t)
+	a := startNode(t, func(o *Options) { o.ListenPort = aPort })
+	wrong := startNode(t, func(o *Options) { o.Hidden = true; o.StaticRoutesOnly = true; o.Cookie = "wrong" })
+	if err := wrong.AddStaticRoute(a.Name(), "127.0.0.1", aPort); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Connect(b.Name()); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Contains(b.Peers(), a.Name()) {
-		t.Fatalf("b's peers %q lack %s", b.Peers(), a.Name())
+	if err := wrong.Connect(a.Name()); !errors.Is(err, ErrHandshake) {
+		t.Fatalf("wrong cookie over a static route: %v, want ErrHandshake", err)
 	}
 }

@@ -144,10 +144,9 @@ func (n *Node) Wait() { n.ergo.Wait() }
 
 // AddStaticRoute routes connections to peer to host:port.
 func (n *Node) AddStaticRoute(peer, host string, port uint16) error {
-	// No Handshake in the route options: ergo would use that one as it is,
-	// never initialised with this node's name, and the peer would register
-	// the connection under an empty name. The node's own handshake (v6) is
-	// used instead.
+	// No Handshake in the route options: the node's own (v6) is used, the
+	// one wrapped by the probe that lets Connect report a refused cookie
+	// as ErrHandshake.
 	err := n.ergo.AddStaticRoute(peer, host, port, ergonode.RouteOptions{Cookie: n.opts.Cookie, IsErgo: true})
 	if err != nil {
 		return fmt.Errorf("static route %s: %w", peer, err)
