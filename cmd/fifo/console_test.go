@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 )
 
 // runFifoIn is runFifo with standard input.
@@ -146,7 +148,11 @@ func TestAdminEndToEnd(t *testing.T) {
 	contains("log level", out, "log level debug (was info)")
 	out, _ = admin(0, "config", "get", "log.level")
 	contains("config get", out, "debug")
-	contains("node log", nodeErr.String(), `msg="log level changed by the console"`, "level=debug")
+	// The node logged the change before it answered; its stderr reaches
+	// us through a copying goroutine.
+	runtimetest.WaitFor(t, "the level change in the node's log", func() bool {
+		return strings.Contains(nodeErr.String(), `msg="log level changed by the console" node=`+node+` app=console level=debug`)
+	})
 	_, errOut = admin(1, "config", "set", "dist.listen_port", "1")
 	contains("config set", errOut, "not changeable at run time")
 	out, _ = admin(0, "metrics", "fifo_runtime_")
