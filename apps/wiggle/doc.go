@@ -1,10 +1,13 @@
 // Package wiggle is the REST edge of FiFo as an ergo application: it
-// serves the identity API (package rest, over an identity.API) on the
-// node's HTTP server while the application runs.
+// serves the REST API (package rest) on the node's HTTP server while the
+// application runs — the identity routes over an identity.API and, when
+// Options.Sniffle is set, the cloud routes over sniffle's services
+// (without it they answer 503).
 //
 // # Wiring
 //
-//	srv, err := wiggle.New(api, wiggle.Options{Logger: log, Registry: reg, Version: v})
+//	srv, err := wiggle.New(api, wiggle.Options{Logger: log, Registry: reg, Version: v,
+//		Sniffle: sn, Images: importer})
 //	mux.Handle("/api/", srv.Handler())   // before the app starts: 503
 //	apps = append(apps, srv.App(v))      // "wiggle": Init enables, Terminate disables
 //
