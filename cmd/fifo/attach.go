@@ -40,7 +40,7 @@ func newAttachCmd(env func(string) (string, bool)) *cobra.Command {
 				return err
 			}
 			defer c.Close()
-			s := session{f: &f, c: c, out: cmd.OutOrStdout(), errOut: cmd.ErrOrStderr()}
+			s := session{f: &f, c: c, out: cmd.OutOrStdout()}
 			if in, ok := cmd.InOrStdin().(*os.File); ok && term.IsTerminal(int(in.Fd())) {
 				return s.interactive(cmd.Context(), in, env)
 			}
@@ -61,8 +61,7 @@ type runner interface {
 type session struct {
 	f      *consoleFlags
 	c      runner
-	out    io.Writer
-	errOut io.Writer
+	out io.Writer
 }
 
 // errQuit ends a session normally.

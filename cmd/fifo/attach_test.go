@@ -40,7 +40,7 @@ func TestTerminalSession(t *testing.T) {
 	}{strings.NewReader(keys), &out}, "fifo@test> ")
 	tm.History = openHistory("")
 	r := &fakeRunner{}
-	s := session{f: &consoleFlags{timeout: time.Second}, c: r, out: &out, errOut: &out}
+	s := session{f: &consoleFlags{timeout: time.Second}, c: r, out: &out}
 	if err := s.edit(context.Background(), tm); err != nil {
 		t.Fatal(err)
 	}
