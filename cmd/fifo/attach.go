@@ -59,8 +59,8 @@ type runner interface {
 
 // session is one attached console.
 type session struct {
-	f      *consoleFlags
-	c      runner
+	f   *consoleFlags
+	c   runner
 	out io.Writer
 }
 
