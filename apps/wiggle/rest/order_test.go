@@ -29,13 +29,17 @@ func (g gate) Allowed(ctx context.Context, s identity.Session, c perm.Check) (bo
 	return g.real.Allowed(ctx, s, c)
 }
 
+// cloudGate is a Cloud whose every method panics (the nil embedded
+// interface's): no cloud call may happen before the check.
+type cloudGate struct{ Cloud }
+
 // TestNothingBeforeTheCheck: for every operation that needs a token, a
 // request without one, with a bad one, or with one that lacks the
 // permission is refused having called nothing of snarl but Resolve and
-// Allowed.
+// Allowed, and nothing of sniffle.
 func TestNothingBeforeTheCheck(t *testing.T) {
 	f := newWalkFixture(t)
-	h, err := New(gate{real: f.svc}, Options{CacheTTL: -1})
+	h, err := New(gate{real: f.svc}, Options{CacheTTL: -1, Cloud: cloudGate{}})
 	must(t, err)
 	doc := mustLoad(t)
 	routes, err := openapi.Routes(doc)
@@ -71,7 +75,7 @@ func TestNothingBeforeTheCheck(t *testing.T) {
 			func() {
 				defer func() {
 					if p := recover(); p != nil {
-						t.Errorf("%s with token %q: called snarl beyond Resolve and Allowed: %v", r.OperationID, short(tok), p)
+						t.Errorf("%s with token %q: called snarl beyond Resolve and Allowed, or sniffle: %v", r.OperationID, short(tok), p)
 					}
 				}()
 				h.ServeHTTP(w, req)
