@@ -70,10 +70,8 @@ func Open(dir string, opts Options) (*DB, error) {
 		_ = pdb.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
-	if err := db.fillKeyFilter(); err != nil {
-		_ = pdb.Close()
-		return nil, fmt.Errorf("storage: open %s: key filter: %w", dir, markCorruption(err))
-	}
+	db.filter = newKeyFilter(db.partitions)
+	go db.fillKeyFilter(opts.beforeFill)
 	db.log.Info("store opened", "dir", dir, "partitions", db.partitions)
 	return db, nil
 }
@@ -189,6 +187,7 @@ func (db *DB) Close() error {
 	db.closed = true
 	db.mu.Unlock()
 	db.active.Wait()
+	<-db.filter.filled // its next scan fails with ErrClosed
 	if err := db.pdb.Close(); err != nil {
 		return fmt.Errorf("storage: close %s: %w", db.dir, err)
 	}

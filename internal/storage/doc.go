@@ -42,11 +42,12 @@
 // a record that does not exist returns at once: a vnode reads every record
 // before it merges a write into it, most writes create records, and
 // Pebble's bloom filters do not cover the memtables, where a miss costs a
-// skiplist search. Open fills the filter from a scan of the record keys
-// (a startup cost proportional to the store's size); Commit adds a batch's
-// keys before Pebble applies it; deleted records keep their hash until the
-// next Open. The filter can only be wrong one way: a hash present for a
-// record that is gone costs an ordinary read.
+// skiplist search. After Open, a goroutine fills the filter from a scan of
+// each partition's record keys (until a partition is filled, its reads
+// search Pebble as before); Commit adds a batch's keys before Pebble
+// applies it; deleted records keep their hash until the next Open. The
+// filter can only be wrong one way: a hash present for a record that is
+// gone costs an ordinary read.
 //
 // Errors wrap the package sentinels (ErrNotFound, ErrInvalidKey,
 // ErrPartitionMismatch, ErrClosed, ErrNotStore, ErrCorrupt,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,6 +27,22 @@ func inPebble(t interface{ Fatalf(string, ...any) }, db *DB, p int, bucket, id s
 	}
 	defer closer.Close()
 	return bytes.Clone(v), true
+}
+
+// waitFilled waits until the background fill of db's key filter ended
+// and checks that it filled every partition.
+func waitFilled(t testing.TB, db *DB) {
+	t.Helper()
+	<-db.filter.filled
+	for p := range db.filter.parts {
+		fp := &db.filter.parts[p]
+		fp.mu.RLock()
+		filled := fp.filled
+		fp.mu.RUnlock()
+		if !filled {
+			t.Fatalf("partition %d of the key filter not filled", p)
+		}
+	}
 }
 
 // filterSize is the number of hashes the filter holds, all partitions.
@@ -200,6 +217,7 @@ func TestKeyFilterRebuiltOnOpen(t *testing.T) {
 	db, err = Open(dir, Options{Partitions: 4})
 	must(t, err)
 	defer db.Close()
+	waitFilled(t, db)
 	if n := filterSize(db); n != 50 {
 		t.Fatalf("filter holds %d hashes after reopen, want the 50 records left", n)
 	}
@@ -211,6 +229,82 @@ func TestKeyFilterRebuiltOnOpen(t *testing.T) {
 			t.Fatalf("record %s after reopen: %q, %v", id, v, err)
 		case i%2 == 0 && !errors.Is(err, ErrNotFound):
 			t.Fatalf("deleted record %s after reopen: %q, %v", id, v, err)
+		}
+	}
+}
+
+// Records written before Open, and while the filter fills (here held
+// before partition 3: 0 to 2 filled, the others not), are all found
+// during the fill and after it.
+func TestKeyFilterFillsInBackground(t *testing.T) {
+	dir := t.TempDir()
+	const partitions = 8
+	id := func(i int) string { return fmt.Sprintf("r%04d", i) }
+	put := func(db *DB, from, to int) {
+		b := db.NewBatch()
+		for i := from; i < to; i++ {
+			must(t, b.Put(db.PartitionOf("vm", id(i)), "vm", id(i), []byte(id(i))))
+			must(t, db.Commit(b, false))
+		}
+	}
+	check := func(db *DB, n int) {
+		t.Helper()
+		for i := range n {
+			if v, found, err := db.Lookup(db.PartitionOf("vm", id(i)), "vm", id(i)); err != nil || !found || string(v) != id(i) {
+				t.Fatalf("Lookup %s = %q, %v, %v", id(i), v, found, err)
+			}
+		}
+	}
+	db, err := Open(dir, Options{Partitions: partitions})
+	must(t, err)
+	put(db, 0, 400)
+	must(t, db.Close())
+
+	held, release := make(chan struct{}), make(chan struct{})
+	db, err = Open(dir, Options{Partitions: partitions, beforeFill: func(p int) {
+		if p == 3 {
+			close(held)
+			<-release
+		}
+	}})
+	must(t, err)
+	defer db.Close()
+	unhold := sync.OnceFunc(func() { close(release) })
+	defer unhold() // before Close, which waits for the fill
+	<-held
+	put(db, 400, 800) // into filled partitions and unfilled ones
+	check(db, 800)
+	unhold()
+	waitFilled(t, db)
+	check(db, 800)
+	if n := filterSize(db); n != 800 {
+		t.Fatalf("filter holds %d hashes, want 800", n)
+	}
+}
+
+// Closing a store whose filter is still filling stops the fill.
+func TestCloseStopsKeyFilterFill(t *testing.T) {
+	dir := t.TempDir()
+	held, release := make(chan struct{}), make(chan struct{})
+	db, err := Open(dir, Options{Partitions: 4, beforeFill: func(p int) {
+		if p == 1 {
+			close(held)
+			<-release
+		}
+	}})
+	must(t, err)
+	<-held
+	closed := make(chan error)
+	go func() { closed <- db.Close() }()
+	for db.openErr() == nil { // Close has begun
+		runtime.Gosched()
+	}
+	close(release) // the fill's next scan finds the store closed
+	must(t, <-closed)
+	<-db.filter.filled
+	for p := 1; p < 4; p++ {
+		if db.filter.parts[p].filled {
+			t.Fatalf("partition %d filled after Close", p)
 		}
 	}
 }
@@ -292,6 +386,7 @@ func TestKeyFilterConcurrentReaders(t *testing.T) {
 
 func TestLookup(t *testing.T) {
 	db := openTest(t, Options{Partitions: 2})
+	waitFilled(t, db)
 	b := db.NewBatch()
 	must(t, b.Put(1, "vm", "a", []byte("value")))
 	mustCommit(t, db, b)

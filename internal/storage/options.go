@@ -67,6 +67,10 @@ type Options struct {
 	// fs replaces the file system; tests set it to a crashable in-memory
 	// file system. Default: the operating system's (vfs.Default).
 	fs vfs.FS
+
+	// beforeFill, when set, is called by the key filter's fill before it
+	// scans each partition; tests use it to write while the fill runs.
+	beforeFill func(p int)
 }
 
 // withDefaults returns a copy of o with every zero field set to its default.
