@@ -11,11 +11,11 @@ import (
 	"github.com/fifogo/fifo/agent/chunter"
 	"github.com/fifogo/fifo/agent/driver"
 	"github.com/fifogo/fifo/agent/sim"
+	"github.com/fifogo/fifo/apps/snarl/credential"
+	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
-	"github.com/fifogo/fifo/apps/snarl/credential"
-	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/supervisors"
 )
 
