@@ -1,6 +1,7 @@
 package releases
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -18,4 +19,14 @@ func imageImporter(env *Env, sn *sniffle.Service) (*images.Importer, error) {
 		return nil, fmt.Errorf("image importer: %w", err)
 	}
 	return imp, nil
+}
+
+// recoverImports fails the dataset imports the last stop cut short (this
+// node is the only importer of an all-in-one cloud).
+func recoverImports(ctx context.Context, env *Env) error {
+	n, err := images.Recover(ctx, env.Cloud, filepath.Join(env.Config.Node.DataDir, "images"))
+	if n > 0 {
+		env.Logger.Info("interrupted dataset imports failed", "app", sniffle.AppName, "datasets", n)
+	}
+	return err
 }

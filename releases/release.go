@@ -136,6 +136,9 @@ func AllInOne() Release {
 			if err == nil && env.Config.Sim.Hypervisors > 0 {
 				err = seedSampleCloud(ctx, env.Store, env.Cloud)
 			}
+			if err == nil {
+				err = recoverImports(ctx, env)
+			}
 			return err
 		},
 	}

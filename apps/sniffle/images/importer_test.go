@@ -292,3 +292,36 @@ func TestNewNeedsDirAndCloud(t *testing.T) {
 		t.Fatal("New without Dir and Cloud succeeded")
 	}
 }
+
+// TestRecoverFailsCutImports: a dataset left importing by a stop is
+// failed, and its partial file removed; others are left alone.
+func TestRecoverFailsCutImports(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := "7b5981c4-1889-11e7-b4c5-3f3bdfc9b88c"
+	must(f.cloud.CreateDataset(ctx, cloud.Manifest{UUID: dsUUID, Name: "cut"}))
+	must(f.cloud.SetDatasetStatus(ctx, dsUUID, cloud.DatasetImporting, 0.4))
+	must(f.cloud.CreateDataset(ctx, cloud.Manifest{UUID: other, Name: "done"}))
+	must(f.cloud.SetDatasetStatus(ctx, other, cloud.DatasetImported, 1))
+	must(os.MkdirAll(f.dir, 0o755))
+	must(os.WriteFile(filepath.Join(f.dir, dsUUID+".part"), []byte("half"), 0o644))
+	n, err := Recover(ctx, f.cloud, f.dir)
+	if err != nil || n != 1 {
+		t.Fatalf("recover: %d %v", n, err)
+	}
+	if d := f.dataset(dsUUID); d.Status != cloud.DatasetFailed {
+		t.Fatalf("cut import %q", d.Status)
+	}
+	if d := f.dataset(other); d.Status != cloud.DatasetImported {
+		t.Fatalf("finished import %q", d.Status)
+	}
+	if _, err := os.Stat(filepath.Join(f.dir, dsUUID+".part")); !os.IsNotExist(err) {
+		t.Fatalf("part file: %v", err)
+	}
+}
