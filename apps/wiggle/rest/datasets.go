@@ -40,7 +40,10 @@ func (h *Handler) createDataset(c *call) error {
 // manifest, status pending. An existing dataset is 400, as in FiFo.
 func (h *Handler) datasetFromManifest(c *call) error {
 	id := c.param("id")
-	m, _ := c.value.(map[string]any)
+	m, ok := c.value.(map[string]any)
+	if !ok {
+		return badRequest("the body must be a manifest object")
+	}
 	if u, ok := m["uuid"].(string); ok && u != id {
 		return badRequest("the manifest's uuid is not the path's")
 	}
