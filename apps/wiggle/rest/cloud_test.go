@@ -49,7 +49,7 @@ type cloudSetup struct {
 
 const setupImage = "00000000-0000-4000-8000-0000000000f1"
 
-func newCloudSetup(t *testing.T) *cloudSetup {
+func newCloudSetup(t testing.TB) *cloudSetup {
 	t.Helper()
 	e := newCloudEnv(t)
 	e.world.addHost(t, walkHV, 8192, setupImage)
