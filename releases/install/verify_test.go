@@ -35,14 +35,19 @@ func uncompressed(b []byte) []byte {
 	return out
 }
 
-// Flipping any byte of the tarball either makes Verify refuse it, or
-// leaves the release's bytes as they were (gzip header fields such as
-// its time and OS, or padding bits after the last deflate block).
-func TestVerifyCatchesEveryFlippedByte(t *testing.T) {
+// Flipping a byte of the tarball either makes Verify refuse it, or leaves
+// the release's bytes as they were (gzip header fields such as its time
+// and OS, or padding bits after the last deflate block). Every byte of the
+// gzip header and trailer is tried, and every third byte in between.
+func TestVerifyCatchesFlippedBytes(t *testing.T) {
 	orig := tgz(t, options("1.2.3", "0.0.0"))
 	want := uncompressed(orig)
-	refused := 0
-	for i := range orig {
+	refused, tried := 0, 0
+	for i := 0; i < len(orig); i++ {
+		if i >= 32 && i < len(orig)-32 && i%3 != 0 {
+			continue
+		}
+		tried++
 		b := bytes.Clone(orig)
 		b[i] ^= 0x01
 		_, err := Verify(bytes.NewReader(b))
@@ -57,8 +62,8 @@ func TestVerifyCatchesEveryFlippedByte(t *testing.T) {
 			t.Fatalf("byte %d flipped: Verify accepted different contents", i)
 		}
 	}
-	if refused < len(orig)-16 {
-		t.Fatalf("only %d of %d flips refused", refused, len(orig))
+	if refused < tried-16 {
+		t.Fatalf("only %d of %d flips refused", refused, tried)
 	}
 }
 

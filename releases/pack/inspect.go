@@ -19,7 +19,10 @@ type Binary struct {
 
 // Inspect reads the build information of the Go binary at path: its
 // platform, toolchain and the version stamp the Makefile sets with
-// `-ldflags -X <module>/internal/version.Version=…`.
+// `-ldflags -X <module>/internal/version.Version=…`. The stamp is read
+// from the variables themselves in an ELF binary's data (the build
+// information omits -ldflags under -trimpath), so it needs the symbol
+// table: a binary stripped with -s reports no stamp.
 func Inspect(path string) (Binary, error) {
 	bi, err := buildinfo.ReadFile(path)
 	if err != nil {
@@ -40,7 +43,13 @@ func Inspect(path string) (Binary, error) {
 	if b.Platform.OS == "" || b.Platform.Arch == "" {
 		return Binary{}, fmt.Errorf("%w: %s: build information names no GOOS/GOARCH", ErrInput, path)
 	}
-	stamp := stamps(ldflags, bi.Main.Path+"/internal/version.")
+	prefix := bi.Main.Path + "/internal/version."
+	stamp, err := elfStamps(path, prefix, "Version", "Commit", "Date")
+	if err != nil {
+		// Not ELF, or unreadable: -ldflags is recorded unless the build
+		// used -trimpath.
+		stamp = stamps(ldflags, prefix)
+	}
 	b.Version, b.Commit, b.Date = stamp["Version"], stamp["Commit"], stamp["Date"]
 	return b, nil
 }

@@ -20,7 +20,7 @@ type tarball struct {
 }
 
 func newTarball(w io.Writer, mtime time.Time) *tarball {
-	gz, _ := gzip.NewWriterLevel(w, gzip.BestCompression) // the level is valid
+	gz, _ := gzip.NewWriterLevel(w, gzip.DefaultCompression) // the level is valid
 	return &tarball{gz: gz, tw: tar.NewWriter(gz), mtime: mtime}
 }
 
