@@ -42,14 +42,19 @@ func LoadOrCreate(dir string, gen func() (string, error)) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("host id: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) { // another starter won the race
-		return read(path)
-	}
+	// Written whole under a temporary name, then linked into place: the
+	// link is atomic and fails if another starter's file is there, so a
+	// reader never sees a half-written file.
+	f, err := os.CreateTemp(dir, File+".tmp*")
 	if err != nil {
 		return "", fmt.Errorf("host id: %w", err)
 	}
-	_, err = f.WriteString(id + "\n")
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.WriteString(id + "\n")
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -57,7 +62,11 @@ func LoadOrCreate(dir string, gen func() (string, error)) (string, error) {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(path)
+		return "", fmt.Errorf("host id %s: %w", tmp, err)
+	}
+	if err := os.Link(tmp, path); errors.Is(err, fs.ErrExist) {
+		return read(path) // another starter won the race
+	} else if err != nil {
 		return "", fmt.Errorf("host id %s: %w", path, err)
 	}
 	return id, nil
