@@ -20,7 +20,7 @@ ALLPKGS   = $(shell $(GO) list ./...)
 ERGOPKGS  = $(shell $(GO) list -f '{{.ImportPath}} {{join .Deps " "}}' ./... | awk '/ github.com\/ergo-services\/ergo( |$$)/ {print $$1}')
 PUREPKGS  = $(filter-out $(ERGOPKGS),$(ALLPKGS))
 
-.PHONY: all build run test test-pure test-actors bench lint fuzz clean deps chunter-illumos
+.PHONY: all build run test test-pure test-actors bench lint fuzz clean deps chunter-illumos release
 all: build
 
 build:
@@ -31,6 +31,12 @@ build:
 # overlays ours on a vendored copy (see releases/illumos/build.sh).
 chunter-illumos:
 	releases/illumos/build.sh bin/chunter-illumos $(BUILDFLAGS)
+
+# Release tarballs in dist/ (docs/releases.md): fifo-$(VERSION)-<os>-<arch>
+# (bin/fifo and bin/chunter) and chunter-$(VERSION)-illumos-amd64, packed
+# by the fifo just built.
+release: build chunter-illumos
+	./bin/fifo release build --out dist --fifo bin/fifo --chunter bin/chunter --chunter-illumos bin/chunter-illumos
 
 # exec: the node gets Ctrl-C/SIGTERM itself and make reports its exit code.
 run: build

@@ -128,7 +128,12 @@ func (r *Root) extract(path string, v Verified) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
+	// MkdirTemp makes it 0700; the release is for the service's user too.
+	err = os.Chmod(stage, 0o755)
+	var f *os.File
+	if err == nil {
+		f, err = os.Open(path)
+	}
 	if err == nil {
 		err = extract(f, stage, v)
 		f.Close()

@@ -121,6 +121,9 @@ func (f recordFile) write(s State) error {
 	if _, err := tmp.Write(data); err != nil {
 		return fmt.Errorf("write record: %w", err)
 	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		return fmt.Errorf("write record: %w", err)
+	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("write record: %w", err)
 	}

@@ -33,6 +33,11 @@ func TestUnpackLaysOutTheRelease(t *testing.T) {
 			t.Errorf("%s: %v %v", p, st, err)
 		}
 	}
+	for p, mode := range map[string]os.FileMode{u.Dir: 0o755, filepath.Join(u.Dir, "bin"): 0o755, filepath.Join(r.Dir(), RecordName): 0o644} {
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != mode {
+			t.Errorf("%s: %v %v, want mode %o", p, st, err, mode)
+		}
+	}
 	if data, _ := os.ReadFile(filepath.Join(u.Dir, "bin/fifo")); string(data) != "fifo 1.0.0\n" {
 		t.Fatalf("bin/fifo holds %q", data)
 	}
