@@ -77,19 +77,27 @@ func (r *Root) Unpack(path string) (Unpacked, error) {
 		if err := checkCandidate(m, r.opts.Product, r.opts.Platform, s); err != nil {
 			return err
 		}
+		restore := false
 		if s.Has(m.Version) {
 			have, err := os.ReadFile(filepath.Join(out.Dir, manifest.Path))
-			if err == nil && bytes.Equal(have, v.ManifestBytes) {
+			switch {
+			case err == nil && bytes.Equal(have, v.ManifestBytes):
 				out.Already = true
 				return nil
+			case errors.Is(err, fs.ErrNotExist):
+				restore = true // recorded, but its folder is gone: unpack it again
+			default:
+				return fmt.Errorf("%w: %s is unpacked with other contents; remove it first", ErrExists, m.Version)
 			}
-			return fmt.Errorf("%w: %s is unpacked with other contents; remove it first", ErrExists, m.Version)
 		}
 		if err := r.removeDebris(m.Version); err != nil {
 			return err
 		}
 		if err := r.extract(path, v); err != nil {
 			return err
+		}
+		if restore {
+			return nil
 		}
 		n, err := s.AddUnpacked(m.Version)
 		if err == nil {

@@ -256,3 +256,21 @@ func TestNewValidates(t *testing.T) {
 		t.Fatalf("defaults: %+v %v", r, err)
 	}
 }
+
+// A recorded release whose folder was removed is unpacked again.
+func TestUnpackRestoresAMissingFolder(t *testing.T) {
+	r := newRoot(t)
+	mustUnpack(t, r, release(t, "1.0.0", "0.0.0"))
+	if err := os.RemoveAll(r.ReleaseDir("1.0.0")); err != nil {
+		t.Fatal(err)
+	}
+	if u := mustUnpack(t, r, release(t, "1.0.0", "0.0.0")); u.Already {
+		t.Fatal("a missing folder counted as already unpacked")
+	}
+	if _, err := checkDir(r.ReleaseDir("1.0.0")); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := r.State(); summary(s) != "cur= perm= prev= [1.0.0]" {
+		t.Fatalf("state %s", summary(s))
+	}
+}
