@@ -131,7 +131,10 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hook
 	apps = append(apps, consoleApp(env, hooks.LogLevel))
 	started, err := startApps(ctx, node, apps)
 	if err == nil && rel.Start != nil {
-		if err = rel.Start(ctx, env); err != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), appStartTimeout)
+		err = rel.Start(sctx, env)
+		cancel()
+		if err != nil {
 			err = fmt.Errorf("release %s start: %w", rel.Name, err)
 		}
 	}
@@ -193,7 +196,9 @@ func storeDir(cfg config.Config) string { return cfg.Node.DataDir + "/store" }
 func startApps(ctx context.Context, node *runtime.Node, apps []supervisors.App) ([]supervisors.App, error) {
 	var started []supervisors.App
 	for _, app := range apps {
-		actx, cancel := context.WithTimeout(ctx, appStartTimeout)
+		// A signal during the start lets it finish; the node then stops in
+		// order, instead of failing with a start timeout.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), appStartTimeout)
 		err := supervisors.StartApp(actx, node, app)
 		cancel()
 		if err != nil {

@@ -106,7 +106,8 @@ func runAgent(ctx context.Context, cfg config, logger *slog.Logger, out io.Write
 	if err != nil {
 		return err
 	}
-	sctx, cancel := context.WithTimeout(ctx, appStartTimeout)
+	// A signal during the start lets it finish, then stops in order.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), appStartTimeout)
 	err = supervisors.StartApp(sctx, node, app)
 	cancel()
 	if err != nil {
