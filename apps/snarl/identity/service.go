@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/fifogo/fifo/apps/snarl/credential"
@@ -19,6 +18,8 @@ type Service struct {
 
 	// repo does the record plumbing (stamps, per-record locks, names).
 	repo *entity.Repo
+	// Collections gives List, Get and the metadata calls by Kind.
+	entity.Collections[Kind]
 
 	cache     *cache
 	dummyHash dummyHash
@@ -38,6 +39,7 @@ func New(st recstore.Store, o Options) (*Service, error) {
 	}
 	s := &Service{st: st, opts: o, throttle: th, scopes: map[string]Scope{}, cache: newCache(o.CacheTTL),
 		repo: entity.NewRepo(st, o.Actor, func() int64 { return o.Now().UnixNano() }, o.Rand)}
+	s.Collections = entity.Collections[Kind]{Repo: s.repo, Bucket: bucket}
 	for _, sc := range o.Scopes {
 		s.scopes[sc.Name] = sc
 	}
@@ -57,40 +59,4 @@ func bucket(k Kind) (string, error) {
 		return record.BucketClient, nil
 	}
 	return "", fmt.Errorf("kind %q: %w", k, ErrInvalid)
-}
-
-// List implements API.
-func (s *Service) List(ctx context.Context, k Kind) ([]string, error) {
-	b, err := bucket(k)
-	if err != nil {
-		return nil, err
-	}
-	return s.repo.List(ctx, b)
-}
-
-// Get implements API.
-func (s *Service) Get(ctx context.Context, k Kind, id string) (*record.Record, error) {
-	b, err := bucket(k)
-	if err != nil {
-		return nil, err
-	}
-	return s.repo.Load(ctx, b, id)
-}
-
-// SetMetadata implements API.
-func (s *Service) SetMetadata(ctx context.Context, k Kind, id string, path []string, value any) error {
-	b, err := bucket(k)
-	if err != nil {
-		return err
-	}
-	return s.repo.SetMetadata(ctx, b, id, path, value)
-}
-
-// DeleteMetadata implements API.
-func (s *Service) DeleteMetadata(ctx context.Context, k Kind, id string, path []string) error {
-	b, err := bucket(k)
-	if err != nil {
-		return err
-	}
-	return s.repo.DeleteMetadata(ctx, b, id, path)
 }

@@ -88,6 +88,8 @@ type Service struct {
 	repo   *entity.Repo
 	opts   Options
 	allocs allocators
+	// Collections gives List, Get and the metadata calls by Kind.
+	entity.Collections[Kind]
 }
 
 // New returns a Service over st.
@@ -104,47 +106,13 @@ func New(st recstore.Store, o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{st: st, opts: o, repo: entity.NewRepo(st, o.Actor, func() int64 { return o.Now().UnixNano() }, o.Rand)}
+	s := &Service{st: st, opts: o, repo: entity.NewRepo(st, o.Actor, func() int64 { return o.Now().UnixNano() }, o.Rand)}
+	s.Collections = entity.Collections[Kind]{Repo: s.repo, Bucket: bucket}
+	return s
 }
 
 // Repo returns the record plumbing (for the VM flows built on the service).
 func (s *Service) Repo() *entity.Repo { return s.repo }
-
-// List returns the ids of a collection.
-func (s *Service) List(ctx context.Context, k Kind) ([]string, error) {
-	b, err := bucket(k)
-	if err != nil {
-		return nil, err
-	}
-	return s.repo.List(ctx, b)
-}
-
-// Get returns an element's record.
-func (s *Service) Get(ctx context.Context, k Kind, id string) (*record.Record, error) {
-	b, err := bucket(k)
-	if err != nil {
-		return nil, err
-	}
-	return s.repo.Load(ctx, b, id)
-}
-
-// SetMetadata writes value at path in an element's metadata.
-func (s *Service) SetMetadata(ctx context.Context, k Kind, id string, path []string, value any) error {
-	b, err := bucket(k)
-	if err != nil {
-		return err
-	}
-	return s.repo.SetMetadata(ctx, b, id, path, value)
-}
-
-// DeleteMetadata removes path from an element's metadata.
-func (s *Service) DeleteMetadata(ctx context.Context, k Kind, id string, path []string) error {
-	b, err := bucket(k)
-	if err != nil {
-		return err
-	}
-	return s.repo.DeleteMetadata(ctx, b, id, path)
-}
 
 // deleteElement removes an element (freeing its unique name).
 func (s *Service) deleteElement(ctx context.Context, k Kind, id string) error {
