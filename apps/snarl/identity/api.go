@@ -161,8 +161,12 @@ type API interface {
 	ClientCredentials(ctx context.Context, clientID, secret string, scope []string) (TokenResponse, error)
 	Refresh(ctx context.Context, refreshToken, clientID, secret string, scope []string) (TokenResponse, error)
 	Code(ctx context.Context, code, redirectURI, clientID, secret string) (TokenResponse, error)
-	// Authorize runs /oauth/auth and returns the URL to redirect to.
+	// Authorize runs /oauth/auth and returns the URL to redirect to. A
+	// user with YubiKeys who gave no OTP gets a *PendingMFA error.
 	Authorize(ctx context.Context, r AuthorizeRequest) (string, error)
+	// CompleteMFA finishes a *PendingMFA authorization with the OTP
+	// (/oauth/2fa) and returns the URL to redirect to.
+	CompleteMFA(ctx context.Context, token, otp string) (string, error)
 
 	// Resolve authenticates a bearer token (access token or API key).
 	Resolve(ctx context.Context, bearer string) (Session, error)

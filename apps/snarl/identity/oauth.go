@@ -62,7 +62,7 @@ func (s *Service) login(ctx context.Context, name, password, otp string) (record
 	}
 	if len(u.YubiKeys) > 0 {
 		if otp == "" {
-			return record.User{}, fmt.Errorf("user %q: %w", name, ErrOTPRequired)
+			return record.User{UUID: u.UUID}, fmt.Errorf("user %q: %w", name, ErrOTPRequired)
 		}
 		kid, err := credential.YubikeyID(otp)
 		if err != nil || !slices.Contains(u.YubiKeys, kid) {
@@ -205,9 +205,20 @@ func (s *Service) Authorize(ctx context.Context, r AuthorizeRequest) (string, er
 		return "", err
 	}
 	u, err := s.login(ctx, r.Username, r.Password, r.OTP)
+	if errors.Is(err, ErrOTPRequired) {
+		return "", s.pendMFA(ctx, u.UUID, c.UUID, scope, uri, r)
+	}
 	if err != nil {
 		return "", err
 	}
+	return s.finishAuthorize(ctx, u.UUID, c.UUID, scope, uri, r)
+}
+
+// finishAuthorize redirects an authorized user's request: with a code, or
+// with an access token in the fragment.
+func (s *Service) finishAuthorize(ctx context.Context, user, client string, scope []string, uri string, r AuthorizeRequest) (string, error) {
+	u := record.User{UUID: user}
+	c := record.Client{UUID: client}
 	target, err := url.Parse(uri)
 	if err != nil {
 		return "", fmt.Errorf("redirect uri: %w: %w", ErrInvalid, err)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fifogo/fifo/internal/perm"
 )
@@ -93,5 +94,54 @@ func TestAuthorizationCodeFlow(t *testing.T) {
 	f.must(t, f.DeleteRedirectURI(f.ctx, cid, URIID(cb)))
 	if _, err := f.Authorize(f.ctx, req); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("authorize after the uri was removed: %v", err)
+	}
+}
+
+func TestAuthorizeSecondFactor(t *testing.T) {
+	f := newFixture(t)
+	id := f.user(t, "alice", "pw")
+	const otp = "ccccccbcgujhingjrdejhgfnuetrgigvejhhgbkugded"
+	f.must(t, f.AddYubikey(f.ctx, id, otp))
+	cid, err := f.CreateClient(f.ctx, "app", "sec")
+	f.must(t, err)
+	const cb = "https://app.example/cb"
+	f.must(t, f.AddRedirectURI(f.ctx, cid, cb))
+	req := AuthorizeRequest{ResponseType: "code", ClientID: "app", RedirectURI: cb, State: "s1", Username: "alice", Password: "pw"}
+
+	_, err = f.Authorize(f.ctx, req)
+	var p *PendingMFA
+	if !errors.As(err, &p) || p.Token == "" || !errors.Is(err, ErrOTPRequired) || strings.Contains(err.Error(), p.Token) {
+		t.Fatalf("authorize without otp: %v", err)
+	}
+	if _, err := f.CompleteMFA(f.ctx, p.Token, "cccccc"+otp[6:12]+"x"); !errors.Is(err, ErrInvalidGrant) {
+		t.Fatalf("bad otp: %v", err)
+	}
+	if _, err := f.CompleteMFA(f.ctx, p.Token, otp); !errors.Is(err, ErrInvalidGrant) {
+		t.Fatalf("a pending login used twice: %v", err)
+	}
+	_, err = f.Authorize(f.ctx, req)
+	if !errors.As(err, &p) {
+		t.Fatal(err)
+	}
+	loc, err := f.CompleteMFA(f.ctx, p.Token, otp)
+	f.must(t, err)
+	u, _ := url.Parse(loc)
+	if !strings.HasPrefix(loc, cb+"?") || u.Query().Get("state") != "s1" {
+		t.Fatalf("redirect %q", loc)
+	}
+	tok, err := f.Code(f.ctx, u.Query().Get("code"), cb, "app", "sec")
+	f.must(t, err)
+	s, err := f.Resolve(f.ctx, tok.AccessToken)
+	f.must(t, err)
+	if s.User != id {
+		t.Fatalf("session of %q", s.User)
+	}
+	_, err = f.Authorize(f.ctx, req)
+	if !errors.As(err, &p) {
+		t.Fatal(err)
+	}
+	f.clock.Advance(121 * time.Second)
+	if _, err := f.CompleteMFA(f.ctx, p.Token, otp); !errors.Is(err, ErrInvalidGrant) {
+		t.Fatalf("expired pending login: %v", err)
 	}
 }

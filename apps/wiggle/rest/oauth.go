@@ -214,6 +214,11 @@ func (h *Handler) runAuthorize(c *call, ar identity.AuthorizeRequest) error {
 		return &OAuthError{Status: http.StatusBadRequest, Code: "unsupported_response_type", Description: "unsupported response_type"}
 	}
 	loc, err := h.api.Authorize(c.ctx, ar)
+	var pend *identity.PendingMFA
+	if errors.As(err, &pend) {
+		// The password was right; the second factor comes on oauth/2fa.
+		loc, err = "/api/"+c.version+"/oauth/2fa?fifo_otp_token="+url.QueryEscape(pend.Token), nil
+	}
 	if err != nil {
 		err = oauthClassify(err)
 		var oe *OAuthError
@@ -286,15 +291,28 @@ func (h *Handler) oauth2faForm(c *call) error {
 	return c.html(secondFactorPage(c.version, q))
 }
 
-// oauth2fa is POST /oauth/2fa. snarl has no pending second-factor logins
-// (its Authorize takes the OTP with the password, and the login form has
-// a field for it), so there is nothing to complete: 400.
+// oauth2fa is POST /oauth/2fa: the second factor of a login oauth/auth
+// left pending (fifo_otp_token, fifo_otp) → 302 to the client, like
+// oauth/auth. A pending login is used once, right or wrong.
 func (h *Handler) oauth2fa(c *call) error {
-	if _, err := c.form(false); err != nil {
+	f, err := c.form(false)
+	if err != nil {
 		return err
 	}
 	if err := c.validate(false); err != nil {
 		return err
 	}
-	return oauthInvalid("no pending login: send fifo_otp with the login form of oauth/auth")
+	loc, err := h.api.CompleteMFA(c.ctx, f.Get("fifo_otp_token"), f.Get("fifo_otp"))
+	if err != nil {
+		err = oauthClassify(err)
+		var oe *OAuthError
+		if errors.As(err, &oe) && oe.Code == "invalid_grant" {
+			oe.Status, oe.Code, oe.Description = http.StatusForbidden, "access_denied", "bad or expired one-time password"
+		}
+		return err
+	}
+	c.w.Header().Set("Cache-Control", "no-store")
+	c.w.Header().Set("Location", loc)
+	c.w.WriteHeader(http.StatusFound)
+	return nil
 }

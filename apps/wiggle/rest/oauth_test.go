@@ -141,9 +141,46 @@ func TestOAuthAuthorizationCode(t *testing.T) {
 		}
 	}
 
-	// The second-factor form exists; its POST has nothing to complete.
+	// An unknown pending login is refused.
 	e.must(e.do("GET", "/api/2/oauth/2fa?fifo_otp_token=x", "", nil), 200)
-	e.must(e.do("POST", "/api/2/oauth/2fa", "", urlValues("fifo_otp_token", "x", "fifo_otp", "y")), 400)
+	e.must(e.do("POST", "/api/2/oauth/2fa", "", urlValues("fifo_otp_token", "x", "fifo_otp", walkOTP)), 403)
+}
+
+// A user with a YubiKey who logs in on oauth/auth without fifo_otp is sent
+// to oauth/2fa; the second factor there finishes the authorization, once.
+func TestOAuthSecondFactorStep(t *testing.T) {
+	e := newEnv(t)
+	cid := e.created(e.do("POST", "/api/2/clients", e.adminToken, map[string]string{"client": "web", "secret": "web-secret"}), "2", "clients")
+	e.must(e.do("POST", "/api/2/clients/"+cid+"/uris", e.adminToken, map[string]string{"uri": "https://web.example/cb"}), 303)
+	id, _ := e.newUser("yubi", "yubi-pw")
+	e.must(e.do("PUT", "/api/2/users/"+id+"/yubikeys", e.adminToken, map[string]string{"otp": walkOTP}), 204)
+
+	login := urlValues("response_type", "code", "client_id", "web", "redirect_uri", "https://web.example/cb",
+		"state", "s2", "username", "yubi", "password", "yubi-pw")
+	r := e.must(e.do("POST", "/api/2/oauth/auth", "", login), 302)
+	loc, err := url.Parse(r.header.Get("Location"))
+	must(t, err)
+	pending := loc.Query().Get("fifo_otp_token")
+	if loc.Path != "/api/2/oauth/2fa" || pending == "" {
+		t.Fatalf("redirect %s, want oauth/2fa with a pending login", loc)
+	}
+	e.must(e.do("GET", loc.RequestURI(), "", nil), 200)
+	r = e.must(e.do("POST", "/api/2/oauth/2fa", "", urlValues("fifo_otp_token", pending, "fifo_otp", walkOTP)), 302)
+	back, err := url.Parse(r.header.Get("Location"))
+	must(t, err)
+	if back.Host != "web.example" || back.Query().Get("code") == "" || back.Query().Get("state") != "s2" {
+		t.Fatalf("redirect after the second factor %s", back)
+	}
+	e.must(e.do("POST", "/api/2/oauth/token", "", urlValues("grant_type", "authorization_code", "code", back.Query().Get("code"),
+		"redirect_uri", "https://web.example/cb", "client_id", "web", "client_secret", "web-secret")), 200)
+	// Used once.
+	e.must(e.do("POST", "/api/2/oauth/2fa", "", urlValues("fifo_otp_token", pending, "fifo_otp", walkOTP)), 403)
+	// A wrong OTP spends the pending login too.
+	r = e.must(e.do("POST", "/api/2/oauth/auth", "", login), 302)
+	loc, _ = url.Parse(r.header.Get("Location"))
+	pending = loc.Query().Get("fifo_otp_token")
+	e.must(e.do("POST", "/api/2/oauth/2fa", "", urlValues("fifo_otp_token", pending, "fifo_otp", "cccccccccccc"+walkOTP[12:])), 403)
+	e.must(e.do("POST", "/api/2/oauth/2fa", "", urlValues("fifo_otp_token", pending, "fifo_otp", walkOTP)), 403)
 }
 
 func TestOAuthYubikey(t *testing.T) {
