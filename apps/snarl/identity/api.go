@@ -106,6 +106,10 @@ type AuthorizeRequest struct {
 	Username     string
 	Password     string
 	OTP          string
+	// Session, when set, authorizes instead of Username and Password: the
+	// user of an existing session (a bearer token) grants the client at
+	// most the session's scopes.
+	Session *Session
 }
 
 // Scope is a named set of permissions a token may be limited to (§3.3).

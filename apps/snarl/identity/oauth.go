@@ -204,6 +204,9 @@ func (s *Service) Authorize(ctx context.Context, r AuthorizeRequest) (string, er
 	if err != nil {
 		return "", err
 	}
+	if r.Session != nil {
+		return s.authorizeSession(ctx, *r.Session, c.UUID, scope, uri, r)
+	}
 	u, err := s.login(ctx, r.Username, r.Password, r.OTP)
 	if errors.Is(err, ErrOTPRequired) {
 		return "", s.pendMFA(ctx, u.UUID, c.UUID, scope, uri, r)
@@ -212,6 +215,26 @@ func (s *Service) Authorize(ctx context.Context, r AuthorizeRequest) (string, er
 		return "", err
 	}
 	return s.finishAuthorize(ctx, u.UUID, c.UUID, scope, uri, r)
+}
+
+// authorizeSession authorizes for the user of an existing session, with
+// scopes within the session's (requested ones, else the session's).
+func (s *Service) authorizeSession(ctx context.Context, sess Session, client string, scope []string, uri string, r AuthorizeRequest) (string, error) {
+	if sess.User == "" || sess.TokenID == "" {
+		return "", fmt.Errorf("authorize: not a user's session: %w", ErrUnauthorized)
+	}
+	if len(r.Scope) == 0 {
+		scope = sess.Scope
+	}
+	for _, n := range scope {
+		if !slices.Contains(sess.Scope, n) {
+			return "", fmt.Errorf("scope %q beyond the session's: %w", n, ErrInvalidScope)
+		}
+	}
+	if err := s.exists(ctx, Users, sess.User); err != nil {
+		return "", fmt.Errorf("authorize: %w", ErrUnauthorized)
+	}
+	return s.finishAuthorize(ctx, sess.User, client, scope, uri, r)
 }
 
 // finishAuthorize redirects an authorized user's request: with a code, or

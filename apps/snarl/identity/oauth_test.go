@@ -145,3 +145,32 @@ func TestAuthorizeSecondFactor(t *testing.T) {
 		t.Fatalf("expired pending login: %v", err)
 	}
 }
+
+func TestAuthorizeWithSession(t *testing.T) {
+	f := newFixture(t, func(o *Options) {
+		o.Scopes = append(DefaultScopes(), Scope{Name: "read", Description: "read", Permissions: []perm.Permission{{"vms", "_", "get"}}})
+	})
+	id := f.user(t, "alice", "pw")
+	cid, err := f.CreateClient(f.ctx, "app", "sec")
+	f.must(t, err)
+	const cb = "https://app.example/cb"
+	f.must(t, f.AddRedirectURI(f.ctx, cid, cb))
+	tok, err := f.Password(f.ctx, PasswordGrant{Username: "alice", Password: "pw", Scope: []string{"read"}})
+	f.must(t, err)
+	sess, err := f.Resolve(f.ctx, tok.AccessToken)
+	f.must(t, err)
+	req := AuthorizeRequest{ResponseType: "token", ClientID: "app", RedirectURI: cb, Session: &sess}
+	loc, err := f.Authorize(f.ctx, req)
+	f.must(t, err)
+	u, _ := url.Parse(loc)
+	frag, _ := url.ParseQuery(u.Fragment)
+	s, err := f.Resolve(f.ctx, frag.Get("access_token"))
+	f.must(t, err)
+	if s.User != id || s.Client != cid || strings.Join(s.Scope, " ") != "read" {
+		t.Fatalf("session-authorized token %+v", s)
+	}
+	req.Scope = []string{"*"}
+	if _, err := f.Authorize(f.ctx, req); !errors.Is(err, ErrInvalidScope) {
+		t.Fatalf("widening the session's scope: %v", err)
+	}
+}

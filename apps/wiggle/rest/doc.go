@@ -107,9 +107,5 @@
 //   - POST /users/{id}/tokens with a csr (client certificates): 400
 //     not_supported.
 //   - PUT /roles/{id} and PUT /orgs/{id}: 400 not_supported (as in FiFo).
-//   - oauth/auth with a bearer token instead of a password. (A user with
-//     YubiKeys who logs in without fifo_otp is sent to oauth/2fa, whose
-//     POST finishes the authorization once; fifo_otp may also come with
-//     the password.)
 //   - The legacy x-snarl-token header and POST /sessions.
 package rest

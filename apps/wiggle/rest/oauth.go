@@ -213,6 +213,15 @@ func (h *Handler) runAuthorize(c *call, ar identity.AuthorizeRequest) error {
 	default:
 		return &OAuthError{Status: http.StatusBadRequest, Code: "unsupported_response_type", Description: "unsupported response_type"}
 	}
+	if ar.Username == "" && ar.Password == "" {
+		if tok, ok := bearerToken(c.r); ok {
+			sess, err := h.api.Resolve(c.ctx, tok)
+			if err != nil {
+				return &OAuthError{Status: http.StatusForbidden, Code: "access_denied", Description: "invalid bearer token", Err: err}
+			}
+			ar.Session = &sess
+		}
+	}
 	loc, err := h.api.Authorize(c.ctx, ar)
 	var pend *identity.PendingMFA
 	if errors.As(err, &pend) {
@@ -247,8 +256,8 @@ func (h *Handler) runAuthorize(c *call, ar identity.AuthorizeRequest) error {
 }
 
 // oauthAuthorizeForm is GET /oauth/auth: the login form, or, with
-// credentials in the query or HTTP Basic, the authorization itself. A
-// bearer token does not authorize here (see the package doc).
+// credentials in the query, HTTP Basic or a bearer token (the user's
+// existing session), the authorization itself.
 func (h *Handler) oauthAuthorizeForm(c *call) error {
 	q, err := c.form(true)
 	if err != nil {
@@ -259,7 +268,9 @@ func (h *Handler) oauthAuthorizeForm(c *call) error {
 	}
 	ar := c.authorizeRequest(q)
 	if ar.Username == "" && ar.Password == "" {
-		return c.html(loginPage(c.version, q))
+		if _, ok := bearerToken(c.r); !ok {
+			return c.html(loginPage(c.version, q))
+		}
 	}
 	return h.runAuthorize(c, ar)
 }

@@ -198,3 +198,21 @@ func TestOAuthYubikey(t *testing.T) {
 	e.must(e.do("DELETE", "/api/2/users/"+id+"/yubikeys/"+walkOTP[:12], e.adminToken, nil), 204)
 	e.login("yubi", "yubi-pw")
 }
+
+// A bearer token authorizes on oauth/auth for its user; a bad one is
+// refused without a redirect.
+func TestOAuthAuthorizeWithBearer(t *testing.T) {
+	e := newEnv(t)
+	cid := e.created(e.do("POST", "/api/2/clients", e.adminToken, map[string]string{"client": "web", "secret": "web-secret"}), "2", "clients")
+	e.must(e.do("POST", "/api/2/clients/"+cid+"/uris", e.adminToken, map[string]string{"uri": "https://web.example/cb"}), 303)
+	q := "/api/2/oauth/auth?response_type=token&client_id=web&redirect_uri=" + url.QueryEscape("https://web.example/cb") + "&state=s3"
+	r := e.must(e.do("GET", q, e.adminToken, nil), 302)
+	loc, err := url.Parse(r.header.Get("Location"))
+	must(t, err)
+	frag, _ := url.ParseQuery(loc.Fragment)
+	if loc.Host != "web.example" || frag.Get("access_token") == "" || frag.Get("state") != "s3" {
+		t.Fatalf("redirect %s", loc)
+	}
+	e.must(e.do("GET", "/api/2/users", frag.Get("access_token"), nil), 200)
+	e.must(e.do("GET", q, "not-a-token", nil), 403)
+}
