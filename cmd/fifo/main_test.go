@@ -132,6 +132,7 @@ func TestBadConfigExit2NothingWritten(t *testing.T) {
 		{"data dir is a file", with(env, "FIFO_DATA_DIR="+fileInTheWay), []string{"start"}, fileInTheWay},
 		{"http port taken", with(env, "FIFO_HTTP_ADDR="+taken.Addr().String()), []string{"start"}, taken.Addr().String()},
 		{"unknown flag", env, []string{"start", "--bogus"}, "bogus"},
+		{"extra argument", env, []string{"start", "extra"}, "extra"},
 		{"unknown release", with(env, "FIFO_RELEASE=nope"), []string{"start"}, "nope"},
 	}
 	for _, c := range cases {

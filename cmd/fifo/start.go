@@ -22,7 +22,7 @@ func newStartCmd(env func(string) (string, bool)) *cobra.Command {
 		Short: "Run a node until SIGTERM or SIGINT",
 		Long: "Run a node with the release named in the configuration (all-in-one by default).\n" +
 			"Configuration: the TOML file given with --config, overridden by FIFO_* environment variables.",
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(path, env)
 			if err != nil {
