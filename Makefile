@@ -4,6 +4,10 @@ MODULE   := github.com/fifogo/fifo
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+# Evaluated once, so every binary of one make run gets the same stamp.
+VERSION  := $(VERSION)
+COMMIT   := $(COMMIT)
+DATE     := $(DATE)
 LDFLAGS  := -X $(MODULE)/internal/version.Version=$(VERSION) \
             -X $(MODULE)/internal/version.Commit=$(COMMIT) \
             -X $(MODULE)/internal/version.Date=$(DATE)
