@@ -57,6 +57,7 @@ func run(w io.Writer, quick bool, only string) error {
 		{"wiggle", func() error { return benchWiggle(tw, quick) }},
 		{"placement", func() error { return benchPlacement(tw, quick) }},
 		{"vms", func() error { return benchVMs(tw, dir, quick) }},
+		{"chunter", func() error { return benchChunter(tw, dir, quick) }},
 	}
 	for _, s := range sections {
 		if only != "" && only != s.name {

@@ -25,6 +25,7 @@ import (
 // release runs it.
 type storeNode struct {
 	node *runtime.Node
+	epmd uint16 // the registrar port the node serves
 	db   *storage.DB
 	st   *store.Local
 }
@@ -55,7 +56,7 @@ func startStore(dir string) (*storeNode, error) {
 		db.Close()
 		return nil, err
 	}
-	return &storeNode{node: n, db: db, st: svc.Local()}, nil
+	return &storeNode{node: n, epmd: epmd, db: db, st: svc.Local()}, nil
 }
 
 func (s *storeNode) stop() {
