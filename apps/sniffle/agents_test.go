@@ -7,15 +7,10 @@ import (
 	"time"
 
 	"github.com/fifogo/fifo/agent/chunter"
-	"github.com/fifogo/fifo/agent/client"
 	"github.com/fifogo/fifo/agent/driver"
 	"github.com/fifogo/fifo/agent/sim"
-	"github.com/fifogo/fifo/apps/snarl/credential"
-	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
-	"github.com/fifogo/fifo/internal/record"
-	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 	"github.com/fifogo/fifo/supervisors"
 )
@@ -27,39 +22,18 @@ import (
 func TestWithChunterAgents(t *testing.T) {
 	ctx := context.Background()
 	node := runtimetest.StartNode(t)
-	st := recstore.NewMemory(record.StoreCodec{})
-	id, err := identity.New(st, identity.Options{Password: credential.PasswordParams{Memory: 8, Time: 1, Threads: 1}})
+	id, cl, user, req := seed(t)
+	svc, err := Build(Deps{Node: node, Cloud: cl, Identity: id}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl := cloud.New(st, cloud.Options{})
-	svc := New(nil, Options{})
-	rcv, err := client.NewReceiver(client.ReceiverOptions{Control: svc.Control()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := vms.New(vms.Deps{Cloud: cl, Identity: id, Agents: client.New(node).ByHV(rcv)}, vms.Options{RetryDelay: 10 * time.Millisecond})
-	svc.vms = v
-	svc.Receive(rcv)
+	v := svc.VMs()
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	user, err := id.CreateUser(ctx, identity.Session{}, "alice", "pw")
-	must(err)
-	must(id.Grant(ctx, identity.Users, user, []string{"..."}))
-	pkg, err := cl.CreatePackage(ctx, cloud.PackageSpec{Name: "small", RAM: 256, CPUCap: 100})
-	must(err)
-	must(cl.CreateDataset(ctx, cloud.Manifest{UUID: dataset, Name: "base", OS: "smartos"}))
-	must(cl.SetDatasetStatus(ctx, dataset, cloud.DatasetImported, 1))
-	net, err := cl.CreateNetwork(ctx, "public")
-	must(err)
-	r, err := cl.CreateIPRange(ctx, cloud.IPRangeSpec{Name: "r", Network: "10.0.0.0", Netmask: "255.255.255.0",
-		Gateway: "10.0.0.1", First: "10.0.0.10", Last: "10.0.0.59", Tag: "external"})
-	must(err)
-	must(cl.AddNetworkIPRange(ctx, net, r))
 
 	app := svc.App("test")
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -83,13 +57,14 @@ func TestWithChunterAgents(t *testing.T) {
 	must(supervisors.StartApp(sctx, node, capp))
 	runtimetest.WaitFor(t, "3 hypervisors registered", func() bool {
 		ids, _ := cl.List(ctx, cloud.Hypervisors)
-		return len(ids) == 3 && len(rcv.Agents()) == 3
+		return len(ids) == 3 && len(svc.rcv.Agents()) == 3
 	})
 
 	var ids []string
 	for i := range 6 {
-		req := vms.CreateRequest{Package: pkg, Dataset: dataset, Config: vms.Config{Alias: fmt.Sprint("vm", i), Networks: map[string]string{"net0": net}}}
-		vid, err := svc.Create(ctx, user, req, false)
+		r := req
+		r.Config.Alias = fmt.Sprint("vm", i)
+		vid, err := svc.Create(ctx, user, r, false)
 		must(err)
 		ids = append(ids, vid)
 	}

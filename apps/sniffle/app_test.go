@@ -27,9 +27,11 @@ type world struct {
 	req  vms.CreateRequest
 }
 
-// newWorld: one user, a package, a dataset, a network with one range of
-// 50 addresses, and hosts sim hypervisors whose creates take createDelay.
-func newWorld(t *testing.T, hosts int, createDelay time.Duration) *world {
+// seed makes the snarl and sniffle services over one in-memory store with
+// a user holding every permission, a package, an imported dataset and a
+// network with one range of 50 addresses; it returns a create request for
+// them.
+func seed(t *testing.T) (*identity.Service, *cloud.Service, string, vms.CreateRequest) {
 	t.Helper()
 	ctx := context.Background()
 	st := recstore.NewMemory(record.StoreCodec{})
@@ -38,7 +40,6 @@ func newWorld(t *testing.T, hosts int, createDelay time.Duration) *world {
 		t.Fatal(err)
 	}
 	cl := cloud.New(st, cloud.Options{})
-	agents := vmstest.New(cl)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -58,15 +59,27 @@ func newWorld(t *testing.T, hosts int, createDelay time.Duration) *world {
 		Gateway: "10.0.0.1", First: "10.0.0.10", Last: "10.0.0.59", Tag: "external"})
 	must(err)
 	must(cl.AddNetworkIPRange(ctx, net, r))
+	return id, cl, user, vms.CreateRequest{Package: pkg, Dataset: dataset,
+		Config: vms.Config{Alias: "vm", Networks: map[string]string{"net0": net}}}
+}
+
+// newWorld: seed's world with hosts sim hypervisors (as vmstest agents)
+// whose creates take createDelay.
+func newWorld(t *testing.T, hosts int, createDelay time.Duration) *world {
+	t.Helper()
+	ctx := context.Background()
+	id, cl, user, req := seed(t)
+	agents := vmstest.New(cl)
 	for i := range hosts {
 		_, err := agents.AddHost(ctx, sim.Options{UUID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), MemoryMB: 8192,
 			Delays: sim.Delays{Create: createDelay}, Images: []driver.Image{{UUID: dataset, Type: "zone-dataset", OS: "smartos"}}})
-		must(err)
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	v := vms.New(vms.Deps{Cloud: cl, Identity: id, Agents: agents}, vms.Options{RetryDelay: time.Millisecond})
 	agents.OnState = v.AgentState
-	return &world{svc: New(v, Options{}), user: user,
-		req: vms.CreateRequest{Package: pkg, Dataset: dataset, Config: vms.Config{Alias: "vm", Networks: map[string]string{"net0": net}}}}
+	return &world{svc: New(v, Options{}), user: user, req: req}
 }
 
 func startApp(t *testing.T, s *Service) (stop func()) {
