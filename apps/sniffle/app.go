@@ -82,7 +82,7 @@ func Build(d Deps, o Options) (*Service, error) {
 		return nil, fmt.Errorf("sniffle: %w", err)
 	}
 	s.rcv = rcv
-	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: client.New(d.Node).ByHV(rcv),
+	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: newInstallingAgents(client.New(d.Node), rcv, d.Cloud),
 		Events: d.Events, Logger: s.opts.Logger}, vms.Options{})
 	return s, nil
 }
