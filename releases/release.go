@@ -102,7 +102,8 @@ func AllInOne() Release {
 			env.Howl = hs
 			env.Cloud = cloud.New(env.Store, cloud.Options{Actor: env.Config.Node.Name, Logger: env.Logger.With("app", sniffle.AppName)})
 			sn, err := sniffle.Build(sniffle.Deps{Node: env.Node, Cloud: env.Cloud, Identity: id, Registerer: env.Registry,
-				Events: howlEvents(env)}, sniffle.Options{Logger: env.Logger.With("app", sniffle.AppName)})
+				Events: howlEvents(env)}, sniffle.Options{Logger: env.Logger.With("app", sniffle.AppName),
+				CreateRetries: env.Config.Sniffle.CreateRetries, CreateRetryDelay: env.Config.Sniffle.CreateRetryDelay})
 			if err != nil {
 				return nil, err
 			}

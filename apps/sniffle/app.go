@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -35,6 +36,11 @@ type Options struct {
 	Concurrency int
 	// Logger receives the runner's log lines. Default: discarded.
 	Logger *slog.Logger
+	// CreateRetries and CreateRetryDelay bound the placement attempts of
+	// a create and pause between them (vms.Options MaxRetries and
+	// RetryDelay; zero takes their defaults).
+	CreateRetries    int
+	CreateRetryDelay time.Duration
 }
 
 // Service runs VM creates for the REST edge.
@@ -83,7 +89,7 @@ func Build(d Deps, o Options) (*Service, error) {
 	}
 	s.rcv = rcv
 	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: newInstallingAgents(client.New(d.Node), rcv, d.Cloud),
-		Events: d.Events, Logger: s.opts.Logger}, vms.Options{})
+		Events: d.Events, Logger: s.opts.Logger}, vms.Options{MaxRetries: o.CreateRetries, RetryDelay: o.CreateRetryDelay})
 	return s, nil
 }
 

@@ -19,6 +19,8 @@ type Config struct {
 	Shutdown Shutdown
 	// Snarl configures identity and access.
 	Snarl Snarl
+	// Sniffle tunes VM creates.
+	Sniffle Sniffle
 	// Sim configures the simulated hypervisors of the all-in-one release.
 	Sim Sim
 }
@@ -91,6 +93,18 @@ type Snarl struct {
 	AdminPassword string
 }
 
+// Sniffle is the [sniffle] table.
+type Sniffle struct {
+	// CreateRetries bounds the placement attempts of one VM create, 1..100
+	// (fifo's create_max_retries). TOML sniffle.create_retries, env
+	// FIFO_CREATE_RETRIES, default 5.
+	CreateRetries int
+	// CreateRetryDelay is the pause between two attempts, 1ms..10m. TOML
+	// sniffle.create_retry_delay as a Go duration, env
+	// FIFO_CREATE_RETRY_DELAY, default 5s.
+	CreateRetryDelay time.Duration
+}
+
 // Sim is the [sim] table.
 type Sim struct {
 	// Hypervisors is how many simulated hypervisors the all-in-one
@@ -120,6 +134,7 @@ func Default() Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Store:    Store{Partitions: 64},
 		Shutdown: Shutdown{Timeout: 10 * time.Second},
+		Sniffle:  Sniffle{CreateRetries: 5, CreateRetryDelay: 5 * time.Second},
 		Sim:      Sim{Hypervisors: 1, MemoryMB: 65536},
 	}
 }

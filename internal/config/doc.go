@@ -19,6 +19,7 @@
 //	[store]    partitions
 //	[shutdown] timeout
 //	[snarl]    admin_password
+//	[sniffle]  create_retries, create_retry_delay
 //	[sim]      hypervisors, memory_mb
 //
 // Contract:

@@ -55,6 +55,12 @@ timeout = "10s"
 # <data_dir>/admin-password (mode 0600). Env FIFO_ADMIN_PASSWORD.
 admin_password = ""
 
+[sniffle]
+# Placement attempts of one VM create, 1..100. Env FIFO_CREATE_RETRIES.
+create_retries = 5
+# Pause between two attempts, as a Go duration (1ms..10m). Env FIFO_CREATE_RETRY_DELAY.
+create_retry_delay = "5s"
+
 [sim]
 # Simulated hypervisors the all-in-one release runs inside the node,
 # 0..100. Env FIFO_SIM_HYPERVISORS.

@@ -36,6 +36,8 @@ func fields(c *Config) []field {
 		{"store", "partitions", "FIFO_PARTITIONS", intValue{&c.Store.Partitions}},
 		{"shutdown", "timeout", "FIFO_SHUTDOWN_TIMEOUT", durationValue{&c.Shutdown.Timeout}},
 		{"snarl", "admin_password", "FIFO_ADMIN_PASSWORD", stringValue{&c.Snarl.AdminPassword}},
+		{"sniffle", "create_retries", "FIFO_CREATE_RETRIES", intValue{&c.Sniffle.CreateRetries}},
+		{"sniffle", "create_retry_delay", "FIFO_CREATE_RETRY_DELAY", durationValue{&c.Sniffle.CreateRetryDelay}},
 		{"sim", "hypervisors", "FIFO_SIM_HYPERVISORS", intValue{&c.Sim.Hypervisors}},
 		{"sim", "memory_mb", "FIFO_SIM_MEMORY_MB", intValue{&c.Sim.MemoryMB}},
 	}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Validate checks every setting and reports all problems in one error that
@@ -28,6 +29,10 @@ func (c Config) Validate() error {
 	p.check(inRange(c.Store.Partitions, 1, 4096), "store.partitions", c.Store.Partitions)
 	p.check(inRange(c.Sim.Hypervisors, 0, 100), "sim.hypervisors", c.Sim.Hypervisors)
 	p.check(inRange(c.Sim.MemoryMB, 1024, 16777216), "sim.memory_mb", c.Sim.MemoryMB)
+	p.check(inRange(c.Sniffle.CreateRetries, 1, 100), "sniffle.create_retries", c.Sniffle.CreateRetries)
+	if d := c.Sniffle.CreateRetryDelay; d < time.Millisecond || d > 10*time.Minute {
+		p.check("want a duration from 1ms to 10m", "sniffle.create_retry_delay", d.String())
+	}
 	if c.Shutdown.Timeout <= 0 {
 		p.check("want a positive duration", "shutdown.timeout", c.Shutdown.Timeout.String())
 	}
