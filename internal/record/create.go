@@ -11,20 +11,27 @@ import (
 // the typed view v: registers set, set elements added, map entries written
 // and counters moved to their values. A new record is also the delta that
 // creates it.
-func create(st Stamp, typ string, v any) (*Record, error) {
-	r := New(typ)
-	if err := r.write(st, v); err != nil {
+func create(st Stamp, typ string, v any) (*Record, error) { return builtin.create(st, typ, v) }
+
+// create is the package's create with g's schema of typ.
+func (g *Registry) create(st Stamp, typ string, v any) (*Record, error) {
+	e, ok := g.Entity(typ)
+	if !ok {
+		return nil, fmt.Errorf("record %s: no schema: %w", typ, ErrType)
+	}
+	r := g.newRecord(typ)
+	if err := r.write(e, st, v); err != nil {
+		return nil, err
+	}
+	if err := e.stampMarker(r, st); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// write applies the non-zero fields of the typed view v to r.
-func (r *Record) write(st Stamp, v any) error {
-	e, ok := builtin.Entity(r.Type)
-	if !ok {
-		return fmt.Errorf("record %s: no schema: %w", r.Type, ErrType)
-	}
+// write applies the non-zero fields of the typed view v, whose schema is
+// e, to r.
+func (r *Record) write(e *Entity, st Stamp, v any) error {
 	src := reflect.ValueOf(v)
 	for _, f := range e.Fields {
 		fv := src.FieldByIndex(f.index)

@@ -19,6 +19,9 @@
 //     Upgrade steps rewrite values in place without new dots or clock reads,
 //     so two nodes upgrading the same bytes produce the same bytes, and
 //     upgrading commutes with merging.
+//   - Rehearsable: a test build can raise one type's schema by a version
+//     (testSchemaBump, set with -ldflags -X; see schemabump.go) to prove
+//     that the previous build keeps what the next one writes.
 //   - Checked: bytes that do not decode are ErrCorrupt (quarantine them); a
 //     field that decodes but has the wrong type for a view is ErrFieldType.
 //     Check is a cheaper test for reads that builds no state: it passes

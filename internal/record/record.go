@@ -26,9 +26,13 @@ type Stamp struct {
 
 // New returns an empty record of type typ at the current schema version of
 // the built-in registry (1 for types it does not know).
-func New(typ string) *Record {
+func New(typ string) *Record { return builtin.newRecord(typ) }
+
+// newRecord returns an empty record of type typ at g's current schema
+// version (1 for types g does not know).
+func (g *Registry) newRecord(typ string) *Record {
 	v := uint32(1)
-	if e, ok := builtin.Entity(typ); ok {
+	if e, ok := g.Entity(typ); ok {
 		v = e.Version
 	}
 	return &Record{Type: typ, Schema: v, Fields: &crdt.ORMap{}}

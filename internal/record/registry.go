@@ -138,8 +138,9 @@ func (g *Registry) canonical(data []byte) bool {
 	return crdt.IsCanonicalORMap(h.fields)
 }
 
-// builtin holds FiFo's entities. It is built once and never changed.
-var builtin = mustRegistry(entities())
+// builtin holds FiFo's entities (with the test build's schema bump, if
+// any). It is built once and never changed.
+var builtin = mustRegistry(entitiesFor(testSchemaBump))
 
 func mustRegistry(es []*Entity, err error) *Registry {
 	if err != nil {

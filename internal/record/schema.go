@@ -115,6 +115,10 @@ type Entity struct {
 	Upgrades []Upgrade
 	// Fields is the field schema, in the typed view's field order.
 	Fields []Field
+	// marker names a register that every record this build creates of the
+	// type carries without its schema declaring it: BumpField in a
+	// schema-bumped test build (testSchemaBump), "" otherwise.
+	marker string
 }
 
 // Field returns the schema entry of the named field.
