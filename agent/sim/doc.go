@@ -18,7 +18,17 @@
 //     with a probability drawn from an injected random source, with
 //     driver.ErrFailed or a chosen error; InjectFault adds one at run time;
 //   - events from outside: SetState moves a VM as if the zone had changed
-//     state by itself (a crash, a shutdown from inside).
+//     state by itself (a crash, a shutdown from inside);
+//   - persistence: with Options.StateFile the host outlives its process
+//     as a real host outlives its agent. Its VMs and images are written
+//     to the file (JSON, HostState) atomically after every change and
+//     read back by New; operations the dead process was in the middle of
+//     settle as on SmartOS (HostState.Settle: a half-created VM is gone,
+//     booting ends running, shutting_down ends stopped). Memory
+//     reservations are the agent's and die with it. Crash freezes the
+//     file, for tests that kill a host in process; ReadStateFile reads a
+//     file for comparison. Without a state file nothing is written and
+//     nothing costs more.
 //
 // Commands on one VM run one at a time (the others wait, or give up when
 // their context is done); commands on different VMs run in parallel.

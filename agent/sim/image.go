@@ -37,8 +37,9 @@ func (d *Driver) ImportImage(ctx context.Context, imp driver.ImageImport) error 
 	}
 	d.mu.Lock()
 	d.images[img.UUID] = img
+	d.changedLocked()
 	d.mu.Unlock()
-	return nil
+	return d.flush()
 }
 
 // Images implements driver.Imager.

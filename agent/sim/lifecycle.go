@@ -85,18 +85,18 @@ func (d *Driver) Create(ctx context.Context, spec driver.Spec) error {
 		return err
 	}
 	// The VM exists, in provisioning, from here on.
+	_ = d.flush()
 	if err := d.wait(ctx, d.opts.Delays.Create); err != nil {
 		d.remove(spec.UUID)
 		return fmt.Errorf("vm %s: create: %w", spec.UUID, err)
 	}
 	d.setState(spec.UUID, driver.StateStopped)
-	if !spec.Autoboot {
-		return nil
+	if spec.Autoboot {
+		if err := d.boot(ctx, spec.UUID); err != nil {
+			return fmt.Errorf("vm %s: create: boot: %w", spec.UUID, err)
+		}
 	}
-	if err := d.boot(ctx, spec.UUID); err != nil {
-		return fmt.Errorf("vm %s: create: boot: %w", spec.UUID, err)
-	}
-	return nil
+	return d.flush()
 }
 
 // admit checks a create and, when it must happen, adds the VM in
@@ -177,6 +177,7 @@ func (d *Driver) remove(uuid string) {
 	d.ledger.Release(uuid)
 	d.publishLocked(driver.StateChange{UUID: uuid, State: driver.StateDeleted})
 	d.mu.Unlock()
+	_ = d.flush()
 }
 
 // boot takes a stopped VM through booting to running.
@@ -227,7 +228,7 @@ func (d *Driver) Start(ctx context.Context, uuid string) error {
 	if err := d.boot(ctx, uuid); err != nil {
 		return fmt.Errorf("vm %s: start: %w", uuid, err)
 	}
-	return nil
+	return d.flush()
 }
 
 // Stop implements driver.Lifecycle.
@@ -250,7 +251,7 @@ func (d *Driver) Stop(ctx context.Context, uuid string, force bool) error {
 	if err := d.halt(ctx, uuid, force); err != nil {
 		return fmt.Errorf("vm %s: stop: %w", uuid, err)
 	}
-	return nil
+	return d.flush()
 }
 
 // Reboot implements driver.Lifecycle.
@@ -278,7 +279,7 @@ func (d *Driver) Reboot(ctx context.Context, uuid string, force bool) error {
 	if err := d.boot(ctx, uuid); err != nil {
 		return fmt.Errorf("vm %s: reboot: %w", uuid, err)
 	}
-	return nil
+	return d.flush()
 }
 
 // Delete implements driver.Lifecycle.
@@ -305,7 +306,7 @@ func (d *Driver) Delete(ctx context.Context, uuid string) error {
 		return fmt.Errorf("vm %s: delete: %w", uuid, err)
 	}
 	d.remove(uuid)
-	return nil
+	return d.flush()
 }
 
 // Update implements driver.Lifecycle.
@@ -318,6 +319,14 @@ func (d *Driver) Update(ctx context.Context, uuid string, u driver.UpdateSpec) e
 		return err
 	}
 	defer unlock()
+	if err := d.update(uuid, u); err != nil {
+		return err
+	}
+	return d.flush()
+}
+
+// update applies an update under the host's lock.
+func (d *Driver) update(uuid string, u driver.UpdateSpec) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v, ok := d.vms[uuid]
@@ -334,5 +343,6 @@ func (d *Driver) Update(ctx context.Context, uuid string, u driver.UpdateSpec) e
 		}
 	}
 	v.spec = d.fillIn(next.Clone())
+	d.changedLocked()
 	return nil
 }

@@ -50,6 +50,19 @@ type Options struct {
 	// Clock measures the delays and dates VMs and snapshots. Default
 	// driver.SystemClock.
 	Clock driver.Clock
+	// StateFile, when set, makes the host outlive its process, as a real
+	// host outlives its agent: its VMs (spec, state, creation time,
+	// snapshots) and installed images are written to this file (JSON,
+	// see HostState) after every change, atomically (a temporary file,
+	// fsync, rename), and New reads them back, settling the operations
+	// the previous process was in the middle of (HostState.Settle: a
+	// half-created VM is gone, a booting one running, a halting one
+	// stopped). Memory reservations are the agent's and are not kept.
+	// The file must belong to this host (UUID); one that does not, or
+	// does not decode, fails New with ErrCorruptState. One process at a
+	// time may use a file. Default "": the host lives in memory only and
+	// costs nothing more.
+	StateFile string
 	// Rand draws the faults' probabilities and the MAC addresses: a
 	// number in [0, 1). It is called with the host's lock held. Default:
 	// a generator with a fixed seed, so runs repeat.

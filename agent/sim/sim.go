@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -25,6 +26,14 @@ type Driver struct {
 	subs   map[*watchq.Queue]struct{}
 	calls  map[Op]int
 	faults []activeFault
+
+	// State file (Options.StateFile): gen counts the changes of what it
+	// holds, saved is the change last written; pmu orders the writes.
+	// crashed stops them (Crash).
+	pmu     sync.Mutex
+	gen     uint64
+	saved   uint64
+	crashed bool
 }
 
 var _ driver.Driver = (*Driver)(nil)
@@ -61,6 +70,11 @@ func New(opts Options) (*Driver, error) {
 	}
 	for _, f := range opts.Faults {
 		d.faults = append(d.faults, activeFault{Fault: f})
+	}
+	if opts.StateFile != "" {
+		if err := d.load(); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -156,13 +170,20 @@ func (d *Driver) setStateLocked(uuid string, st driver.State) {
 	d.publishLocked(driver.StateChange{UUID: uuid, State: st})
 }
 
+// setState is setStateLocked taking the lock, then writes the state
+// file. A write that fails here is not the command's error: the command's
+// last write (each write holds the whole host) reports it.
 func (d *Driver) setState(uuid string, st driver.State) {
 	d.mu.Lock()
 	d.setStateLocked(uuid, st)
 	d.mu.Unlock()
+	_ = d.flush()
 }
 
+// publishLocked tells the watchers of a state change and notes it for
+// the state file. Called with d.mu held.
 func (d *Driver) publishLocked(c driver.StateChange) {
+	d.changedLocked()
 	for q := range d.subs {
 		q.Push(c)
 	}
@@ -181,18 +202,20 @@ func (d *Driver) capacity() int64 { return d.opts.MemoryMB - d.opts.ReservedMB }
 
 // SetState moves a VM to a state as if the zone had changed by itself (a
 // crash, a halt from inside), telling the watchers. ErrNotFound for a VM
-// that does not exist; ErrInvalid for StateDeleted (use Delete).
+// that does not exist; ErrInvalid for StateDeleted (use Delete) and
+// states a host does not have.
 func (d *Driver) SetState(uuid string, st driver.State) error {
-	if st == driver.StateDeleted || st == "" {
+	if !slices.Contains(hostStates, st) {
 		return fmt.Errorf("sim: set state %q: %w", st, driver.ErrInvalid)
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if _, ok := d.vms[uuid]; !ok {
+		d.mu.Unlock()
 		return fmt.Errorf("vm %s: %w", uuid, driver.ErrNotFound)
 	}
 	d.setStateLocked(uuid, st)
-	return nil
+	d.mu.Unlock()
+	return d.flush()
 }
 
 // Watch implements driver.Watcher.

@@ -46,11 +46,12 @@ func (d *Driver) Snapshot(ctx context.Context, uuid, name string) error {
 		return fmt.Errorf("vm %s: snapshot %s: %w", uuid, name, err)
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if v, ok := d.vms[uuid]; ok { // the VM lock keeps it, but be exact
 		v.snaps = append(v.snaps, driver.Snapshot{Name: name, CreatedAt: d.opts.Clock.Now().Unix()})
+		d.changedLocked()
 	}
-	return nil
+	d.mu.Unlock()
+	return d.flush()
 }
 
 // Snapshots implements driver.Snapshotter.
@@ -77,6 +78,14 @@ func (d *Driver) DeleteSnapshot(ctx context.Context, uuid, name string) error {
 		return err
 	}
 	defer unlock()
+	if err := d.deleteSnapshot(uuid, name); err != nil {
+		return err
+	}
+	return d.flush()
+}
+
+// deleteSnapshot drops a snapshot under the host's lock.
+func (d *Driver) deleteSnapshot(uuid, name string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v, ok := d.vms[uuid]
@@ -91,6 +100,7 @@ func (d *Driver) DeleteSnapshot(ctx context.Context, uuid, name string) error {
 		return fmt.Errorf("vm %s: delete snapshot %s: %w", uuid, name, err)
 	}
 	v.snaps = slices.Delete(v.snaps, i, i+1)
+	d.changedLocked()
 	return nil
 }
 
@@ -101,6 +111,14 @@ func (d *Driver) Rollback(ctx context.Context, uuid, name string) error {
 		return err
 	}
 	defer unlock()
+	if err := d.rollback(uuid, name); err != nil {
+		return err
+	}
+	return d.flush()
+}
+
+// rollback drops the snapshots after name under the host's lock.
+func (d *Driver) rollback(uuid, name string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v, ok := d.vms[uuid]
@@ -118,5 +136,6 @@ func (d *Driver) Rollback(ctx context.Context, uuid, name string) error {
 		return fmt.Errorf("vm %s: rollback %s: %w", uuid, name, err)
 	}
 	v.snaps = slices.Clip(v.snaps[:i+1])
+	d.changedLocked()
 	return nil
 }
