@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -33,6 +34,12 @@ type config struct {
 	SimCPUs     int      // --sim-cpus, FIFO_SIM_CPUS
 	SimNICTags  []string // --sim-nic-tags, FIFO_SIM_NIC_TAGS
 	SimHostname string   // --sim-hostname, FIFO_SIM_HOSTNAME
+	// SimState is the simulated host's state file (--sim-state,
+	// FIFO_SIM_STATE): "" for <data-dir>/sim-host.json, "none" for a host
+	// in memory only.
+	SimState       string
+	SimCreateDelay time.Duration // --sim-create-delay, FIFO_SIM_CREATE_DELAY
+	SimBootDelay   time.Duration // --sim-boot-delay, FIFO_SIM_BOOT_DELAY
 
 	VmadmBinDir string // --vmadm-bin-dir, FIFO_VMADM_BIN_DIR
 }
@@ -115,6 +122,9 @@ func (c *config) envVars() []envVar {
 		{"FIFO_SIM_CPUS", num(&c.SimCPUs)},
 		{"FIFO_SIM_NIC_TAGS", list(&c.SimNICTags)},
 		{"FIFO_SIM_HOSTNAME", str(&c.SimHostname)},
+		{"FIFO_SIM_STATE", str(&c.SimState)},
+		{"FIFO_SIM_CREATE_DELAY", dur(&c.SimCreateDelay)},
+		{"FIFO_SIM_BOOT_DELAY", dur(&c.SimBootDelay)},
 		{"FIFO_VMADM_BIN_DIR", str(&c.VmadmBinDir)},
 	}
 }
@@ -155,6 +165,9 @@ func (c *config) bindFlags(cmd *cobra.Command) {
 	fs.IntVar(&c.SimCPUs, "sim-cpus", c.SimCPUs, "sim: the host's CPU cores [FIFO_SIM_CPUS]")
 	fs.StringSliceVar(&c.SimNICTags, "sim-nic-tags", c.SimNICTags, "sim: the host's NIC tags [FIFO_SIM_NIC_TAGS]")
 	fs.StringVar(&c.SimHostname, "sim-hostname", c.SimHostname, "sim: the host's name [FIFO_SIM_HOSTNAME]")
+	fs.StringVar(&c.SimState, "sim-state", c.SimState, "sim: file keeping the simulated host's VMs and images across restarts (default <data-dir>/"+simStateFile+"; \"none\": in memory only) [FIFO_SIM_STATE]")
+	fs.DurationVar(&c.SimCreateDelay, "sim-create-delay", c.SimCreateDelay, "sim: how long a VM stays provisioning [FIFO_SIM_CREATE_DELAY]")
+	fs.DurationVar(&c.SimBootDelay, "sim-boot-delay", c.SimBootDelay, "sim: how long a VM stays booting [FIFO_SIM_BOOT_DELAY]")
 	fs.StringVar(&c.VmadmBinDir, "vmadm-bin-dir", c.VmadmBinDir, "vmadm: directory of vmadm, zfs, … (default: the SmartOS paths) [FIFO_VMADM_BIN_DIR]")
 }
 
@@ -189,10 +202,28 @@ func (c config) validate() error {
 	if c.ReservedMB < 0 || c.SimMemoryMB <= 0 || c.SimCPUs <= 0 {
 		errs = append(errs, errors.New("sim memory and cpus must be positive, reserved memory not negative"))
 	}
+	if c.SimCreateDelay < 0 || c.SimBootDelay < 0 {
+		errs = append(errs, errors.New("sim delays must not be negative"))
+	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return errors.Join(errs...)
+}
+
+// simStateFile is the simulated host's state file in the data dir.
+const simStateFile = "sim-host.json"
+
+// simStatePath is the simulated host's state file: "" when it lives in
+// memory only (--sim-state none).
+func (c config) simStatePath() string {
+	switch c.SimState {
+	case "":
+		return filepath.Join(c.DataDir, simStateFile)
+	case "none":
+		return ""
+	}
+	return c.SimState
 }
 
 // splitList splits a comma-separated list, dropping empty items.

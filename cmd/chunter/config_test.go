@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -58,6 +59,7 @@ func TestConfigRefusals(t *testing.T) {
 		func(c *config) { c.Heartbeat = 0 },
 		func(c *config) { c.SimMemoryMB = 0 },
 		func(c *config) { c.DataDir = "" },
+		func(c *config) { c.SimCreateDelay = -time.Second },
 	} {
 		c := defaultConfig()
 		c.Join = []string{"fifo@a"}
@@ -65,6 +67,40 @@ func TestConfigRefusals(t *testing.T) {
 		if err := c.validate(); err == nil {
 			t.Errorf("accepted %+v", c)
 		}
+	}
+}
+
+// The simulated host's state file: in the data dir by default, where
+// FIFO_SIM_STATE or --sim-state says, nowhere with "none".
+func TestSimState(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, nil, filepath.Join("/var/chunter", "sim-host.json")},
+		{map[string]string{"FIFO_SIM_STATE": "/tmp/h.json"}, nil, "/tmp/h.json"},
+		{map[string]string{"FIFO_SIM_STATE": "/tmp/h.json"}, []string{"--sim-state", "none"}, ""},
+		{nil, []string{"--sim-state", "/srv/sim.json"}, "/srv/sim.json"},
+	} {
+		cfg := defaultConfig()
+		cfg.DataDir = "/var/chunter"
+		if err := cfg.applyEnv(envOf(c.env)); err != nil {
+			t.Fatal(err)
+		}
+		cmd := &cobra.Command{Use: "x"}
+		cfg.bindFlags(cmd)
+		if err := cmd.Flags().Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.simStatePath(); got != c.want {
+			t.Errorf("env %v args %v: state file %q, want %q", c.env, c.args, got, c.want)
+		}
+	}
+	cfg := defaultConfig()
+	if err := cfg.applyEnv(envOf(map[string]string{"FIFO_SIM_CREATE_DELAY": "2s", "FIFO_SIM_BOOT_DELAY": "1s"})); err != nil ||
+		cfg.SimCreateDelay != 2*time.Second || cfg.SimBootDelay != time.Second {
+		t.Fatalf("sim delays from the environment: %+v %v", cfg, err)
 	}
 }
 

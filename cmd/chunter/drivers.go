@@ -13,7 +13,9 @@ import (
 
 // openDriver builds the configured driver and returns it with the
 // hypervisor's uuid, kept in the data directory: a simulated host gets a
-// random uuid on its first start, a SmartOS host its hardware uuid.
+// random uuid on its first start, a SmartOS host its hardware uuid. A
+// simulated host keeps its VMs and images in its state file (by default
+// in the data directory), so like a real one it outlives the agent.
 func openDriver(ctx context.Context, c config, log *slog.Logger) (driver.Driver, string, error) {
 	switch c.Driver {
 	case "sim":
@@ -23,10 +25,14 @@ func openDriver(ctx context.Context, c config, log *slog.Logger) (driver.Driver,
 		}
 		d, err := sim.New(sim.Options{
 			UUID: hv, Hostname: c.SimHostname, CPUs: c.SimCPUs, MemoryMB: c.SimMemoryMB,
-			ReservedMB: c.ReservedMB, NICTags: c.SimNICTags,
+			ReservedMB: c.ReservedMB, NICTags: c.SimNICTags, StateFile: c.simStatePath(),
+			Delays: sim.Delays{Create: c.SimCreateDelay, Boot: c.SimBootDelay},
 		})
 		if err != nil {
 			return nil, "", usageError{err}
+		}
+		if p := c.simStatePath(); p != "" {
+			log.Info("simulated host state", "path", p)
 		}
 		return d, hv, nil
 	case "vmadm":

@@ -17,6 +17,7 @@ import (
 	"github.com/fifogo/fifo/agent/client"
 	"github.com/fifogo/fifo/agent/client/clienttest"
 	"github.com/fifogo/fifo/agent/driver"
+	"github.com/fifogo/fifo/agent/sim"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 )
@@ -179,20 +180,76 @@ func TestChunterProcess(t *testing.T) {
 		t.Fatalf("no orderly stop in the log:\n%s", p.log.String())
 	}
 
-	// Same data dir: same hypervisor. The simulated host starts empty, and
-	// the VM list says so.
+	// Same data dir: same hypervisor, and the same simulated host: its
+	// state file (<data-dir>/sim-host.json) kept the VM and the image, as
+	// a SmartOS host keeps its zones when the agent restarts. The VM list
+	// of the new session reports the VM running.
+	statePath := filepath.Join(dataDir, "sim-host.json")
+	if st, err := sim.ReadStateFile(statePath, hv); err != nil || len(st.VMs) != 1 || st.VMs[0].State != driver.StateRunning {
+		t.Fatalf("state file after the stop: %+v, %v", st, err)
+	}
 	p2 := startChunter(t, env, args...)
 	runtimetest.WaitFor(t, "second registration", func() bool { return len(rec.Sessions()) == 2 && len(rec.Lists()) == 2 })
 	if again := rec.Sessions()[1]; again.Addr.HV != hv {
 		t.Fatalf("hypervisor uuid changed across restarts: %s then %s", hv, again.Addr.HV)
 	}
-	if l := rec.Lists()[1]; len(l.VMs) != 0 {
-		t.Fatalf("vm list of a fresh simulated host: %+v", l.VMs)
+	l := rec.Lists()[1]
+	if len(l.VMs) != 1 || l.VMs[0].UUID != vm || l.VMs[0].State != driver.StateRunning || l.VMs[0].MaxPhysicalMemory != 1024 {
+		t.Fatalf("vm list after the restart: %+v", l.VMs)
 	}
-	if _, held := rec.State(vm); held {
-		t.Fatal("the control plane still holds the VM the host no longer has")
+	if st, held := rec.State(vm); !held || st != driver.StateRunning {
+		t.Fatalf("control plane holds the VM as %q (%v) after the restart", st, held)
 	}
+	if h := rec.Sessions()[1].Host; h.Memory.ProvisionedMB != 1024 {
+		t.Fatalf("restarted host reports %d MB provisioned, want the VM's 1024", h.Memory.ProvisionedMB)
+	}
+	imgs, err := raw.Images(ctx, rec.Sessions()[1].Addr)
+	if err != nil || len(imgs) != 1 || imgs[0].UUID != img {
+		t.Fatalf("images after the restart: %+v, %v", imgs, err)
+	}
+
+	// kill -9 in the middle of a create: the half-created VM is gone
+	// after the restart (as vmadm leaves a zone whose create did not
+	// finish), the running one is still there.
 	p2.terminate(t)
+	args3 := append(append([]string{}, args...), "--sim-create-delay", "1h")
+	p3 := startChunter(t, env, args3...)
+	runtimetest.WaitFor(t, "third registration", func() bool { return len(rec.Sessions()) == 3 && len(rec.Lists()) == 3 })
+	half := "00000000-0000-4000-8000-000000000003"
+	created := make(chan error, 1)
+	go func() {
+		created <- c.Create(ctx, hv, driver.Spec{UUID: half, Brand: "joyent", ImageUUID: img, MaxPhysicalMemory: 512, Autoboot: true})
+	}()
+	runtimetest.WaitFor(t, "provisioning on disk", func() bool {
+		st, err := sim.ReadStateFile(statePath, hv)
+		return err == nil && len(st.VMs) == 2 && st.VMs[1].Spec.UUID == half && st.VMs[1].State == driver.StateProvisioning
+	})
+	if err := p3.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-p3.done
+	if err := <-created; !errors.Is(err, client.ErrUnavailable) {
+		t.Fatalf("create on a killed agent: %v", err)
+	}
+	p4 := startChunter(t, env, "start", "--sim-state", statePath, "--join", ctl.Name(), "--data-dir", dataDir,
+		"--node-name", nodeName, "--dist-port", fmt.Sprint(runtimetest.FreePort(t)), "--epmd-port", fmt.Sprint(epmd), "--heartbeat", "100ms")
+	runtimetest.WaitFor(t, "registration after the kill", func() bool { return len(rec.Sessions()) == 4 && len(rec.Lists()) == 4 })
+	if l := rec.Lists()[3]; len(l.VMs) != 1 || l.VMs[0].UUID != vm || l.VMs[0].State != driver.StateRunning {
+		t.Fatalf("vm list after kill -9 mid-create: %+v", l.VMs)
+	}
+	if h := rec.Sessions()[3].Host; h.Memory.ProvisionedMB != 1024 {
+		t.Fatalf("after kill -9 mid-create %d MB provisioned, want 1024", h.Memory.ProvisionedMB)
+	}
+	p4.terminate(t)
+
+	// --sim-state none: a host in memory only, empty at every start.
+	args5 := append(append([]string{}, args...), "--sim-state", "none")
+	p5 := startChunter(t, env, args5...)
+	runtimetest.WaitFor(t, "registration without state", func() bool { return len(rec.Lists()) == 5 })
+	if l := rec.Lists()[4]; len(l.VMs) != 0 {
+		t.Fatalf("vm list of a host in memory only: %+v", l.VMs)
+	}
+	p5.terminate(t)
 }
 
 // A cookie file open to others is refused before anything starts.
