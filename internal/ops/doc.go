@@ -20,5 +20,8 @@
 //     (Register) that /readyz calls with the request's context.
 //   - Server binds (Listen) separately from serving (Serve), so a start-up
 //     fails early and clearly on a taken port, and a listener handed over by a
-//     previous process can be served as is. Shutdown drains gracefully.
+//     previous process can be served as is. Shutdown drains gracefully;
+//     Drain stops serving for a live upgrade without closing the listening
+//     socket and without closing a connection a client may be sending on,
+//     so connections made meanwhile wait for the next process.
 package ops

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +29,9 @@ type ServerOptions struct {
 	// Logger receives the server's own errors (bad requests, TLS, panics in
 	// handlers) at warn level. Default: discarded.
 	Logger *slog.Logger
+	// IdleGrace is how long Drain lets a keep-alive connection sit idle
+	// before closing it (see Drain). Default 1s.
+	IdleGrace time.Duration
 }
 
 // withDefaults returns o with every zero field set to its default.
@@ -43,26 +48,39 @@ func (o ServerOptions) withDefaults() ServerOptions {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.IdleGrace == 0 {
+		o.IdleGrace = time.Second
+	}
 	return o
 }
 
 // Server is the node's HTTP server. Bind with Listen, serve with Serve, stop
-// with Shutdown.
+// with Shutdown, or with Drain when another process takes the listening
+// socket over.
 type Server struct {
-	srv *http.Server
+	srv       *http.Server
+	idleGrace time.Duration
+	draining  atomic.Bool
+	conns     *connTable
+
+	mu        sync.Mutex
+	listeners []net.Listener
 }
 
 // NewServer returns a server for h, which is usually Handler's result or a
 // mux that Mount filled.
 func NewServer(h http.Handler, opts ServerOptions) *Server {
 	o := opts.withDefaults()
-	return &Server{srv: &http.Server{
-		Handler:           h,
+	s := &Server{idleGrace: o.IdleGrace, conns: newConnTable()}
+	s.srv = &http.Server{
+		Handler:           s.closeWhileDraining(h),
 		ReadHeaderTimeout: o.ReadHeaderTimeout,
 		IdleTimeout:       o.IdleTimeout,
 		MaxHeaderBytes:    o.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(o.Logger.Handler(), slog.LevelWarn),
-	}}
+		ConnState:         s.conns.track,
+	}
+	return s
 }
 
 // Listen binds a TCP listener on addr (host:port; port 0 picks a free port).
@@ -90,13 +108,17 @@ func listenCause(err error) error {
 	return err
 }
 
-// Serve serves HTTP on ln until Shutdown, then returns nil; any other error
-// ends it early. It takes ownership of ln and closes it.
+// Serve serves HTTP on ln until Shutdown or Drain, then returns nil; any
+// other error ends it early. It takes ownership of ln and closes it.
 func (s *Server) Serve(ln net.Listener) error {
-	if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("http serve %s: %w", ln.Addr(), err)
+	s.mu.Lock()
+	s.listeners = append(s.listeners, ln)
+	s.mu.Unlock()
+	err := s.srv.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) || s.draining.Load() && errors.Is(err, net.ErrClosed) {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("http serve %s: %w", ln.Addr(), err)
 }
 
 // Shutdown stops accepting connections and waits for requests in flight to
