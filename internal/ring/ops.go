@@ -30,11 +30,17 @@ func (r *Ring) Join(node string) error {
 // Leave asks node to leave: a Valid member becomes Leaving (claim moves
 // its partitions away and the claimant marks it Left when it owns
 // nothing); a Joining member that holds nothing leaves at once. A down
-// member cannot hand off: remove it with ForceRemove.
+// member cannot hand off: remove it with ForceRemove. The last Valid
+// member cannot leave (nobody would take its partitions): ErrTransition.
+// Concurrent leaves on different replicas can still leave no Valid
+// member; the Leaving ones then keep their partitions until one joins.
 func (r *Ring) Leave(node string) error {
 	m, err := r.member("leave", node)
 	if err != nil {
 		return err
+	}
+	if m.Status == Valid && len(r.WithStatus(Valid, Joining)) == 1 {
+		return fmt.Errorf("%w: leave %s: it is the last member", ErrTransition, node)
 	}
 	switch m.Status {
 	case Leaving, Left:
