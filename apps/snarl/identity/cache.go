@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"hash/maphash"
 	"sync"
 	"time"
 
@@ -11,16 +12,51 @@ import (
 // are cheap to rebuild and live one TTL at most).
 const cacheLimit = 65536
 
-// cache keeps resolved sessions and effective permission sets for a short
-// time. Writes through the Service invalidate what they change (a role
-// change drops every user's set: users do not list who holds a role);
-// changes made on other nodes show after at most one TTL.
+// genStripes is how many generation counters the permission keys share.
+const genStripes = 256
+
+// cache keeps resolved sessions and permission sets for a short time.
+// Writes through the Service invalidate what they change (a role change
+// drops every set: users do not list who holds a role); changes made on
+// other nodes show after at most one TTL.
+//
+// Permission sets are cached under keys (permKey): a user's or client's
+// own ∪ roles' grants, each shard of a user's creator grants, and a
+// user's whole effective set. An invalidation bumps the generation of its
+// key, and a set read from the store is kept only if its key's generation
+// did not move since the read began (gen, then putPerms): a read racing
+// with a write can no longer put back what the write just invalidated, so
+// a change is seen by every request that starts after the write returned.
 type cache struct {
-	ttl time.Duration
+	ttl  time.Duration
+	seed maphash.Seed
 
 	mu       sync.Mutex
 	sessions map[string]cachedSession // token id → session
-	perms    map[string]cachedPerms   // user or client id → effective set
+	perms    map[permKey]cachedPerms
+	epoch    uint64             // bumped when every set is dropped
+	gens     [genStripes]uint64 // bumped when a key of the stripe is dropped
+}
+
+// permKey names a cached permission set: kind is keyBase (id is a user
+// or client), keyCreator (id is a user, shard a creator shard) or keyAll
+// (a user's whole effective set).
+type permKey struct {
+	kind  byte
+	id    string
+	shard int
+}
+
+// Kinds of permKey.
+const (
+	keyBase byte = iota
+	keyCreator
+	keyAll
+)
+
+// generation is a point in a key's history, taken before a read.
+type generation struct {
+	epoch, gen uint64
 }
 
 type cachedSession struct {
@@ -34,7 +70,7 @@ type cachedPerms struct {
 }
 
 func newCache(ttl time.Duration) *cache {
-	return &cache{ttl: ttl, sessions: map[string]cachedSession{}, perms: map[string]cachedPerms{}}
+	return &cache{ttl: ttl, seed: maphash.MakeSeed(), sessions: map[string]cachedSession{}, perms: map[permKey]cachedPerms{}}
 }
 
 func (c *cache) session(id string, now time.Time) (Session, bool) {
@@ -78,38 +114,84 @@ func (c *cache) dropSessions() {
 	clear(c.sessions)
 }
 
-func (c *cache) permsOf(id string, now time.Time) (*perm.Set, bool) {
-	if c.ttl < 0 {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.perms[id]
-	if !ok || !now.Before(e.until) {
-		return nil, false
-	}
-	return e.set, true
+// stripe is the generation counter k shares.
+func (c *cache) stripe(k permKey) *uint64 {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteByte(k.kind)
+	h.WriteString(k.id)
+	h.WriteByte(byte(k.shard))
+	return &c.gens[h.Sum64()%genStripes]
 }
 
-func (c *cache) putPerms(id string, set *perm.Set, now time.Time) {
+// permsOf returns the cached set of k, or the generation to pass to
+// putPerms with the set the caller is about to read.
+func (c *cache) permsOf(k permKey, now time.Time) (*perm.Set, generation, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g := generation{c.epoch, *c.stripe(k)}
+	if c.ttl < 0 {
+		return nil, g, false
+	}
+	e, ok := c.perms[k]
+	if !ok || !now.Before(e.until) {
+		return nil, g, false
+	}
+	return e.set, g, true
+}
+
+// putPerms keeps set under k unless k was invalidated since g.
+func (c *cache) putPerms(k permKey, g generation, set *perm.Set, now time.Time) {
 	if c.ttl < 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if g != (generation{c.epoch, *c.stripe(k)}) {
+		return
+	}
 	if len(c.perms) >= cacheLimit {
 		clear(c.perms)
 	}
-	c.perms[id] = cachedPerms{set: set, until: now.Add(c.ttl)}
+	c.perms[k] = cachedPerms{set: set, until: now.Add(c.ttl)}
 }
 
-// dropPerms forgets one holder's set, or every set when id is "".
+// dropLocked forgets k and moves its generation on.
+func (c *cache) dropLocked(k permKey) {
+	delete(c.perms, k)
+	*c.stripe(k)++
+}
+
+// dropPerms forgets one holder's own ∪ roles' set and its whole effective
+// set, or every set when id is "".
 func (c *cache) dropPerms(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if id == "" {
 		clear(c.perms)
+		c.epoch++
 		return
 	}
-	delete(c.perms, id)
+	c.dropLocked(permKey{kind: keyBase, id: id})
+	c.dropLocked(permKey{kind: keyAll, id: id})
+}
+
+// dropCreator forgets one shard of a user's creator grants and the user's
+// whole effective set.
+func (c *cache) dropCreator(user string, shard int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropLocked(permKey{kind: keyCreator, id: user, shard: shard})
+	c.dropLocked(permKey{kind: keyAll, id: user})
+}
+
+// dropUser forgets every set of a user.
+func (c *cache) dropUser(user string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropLocked(permKey{kind: keyBase, id: user})
+	c.dropLocked(permKey{kind: keyAll, id: user})
+	for k := range creatorShards {
+		c.dropLocked(permKey{kind: keyCreator, id: user, shard: k})
+	}
 }

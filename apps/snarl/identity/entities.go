@@ -67,8 +67,11 @@ func (s *Service) forgetUser(ctx context.Context, r *record.Record, id string) e
 			return err
 		}
 	}
+	if err := s.dropCreatorGrants(ctx, id); err != nil {
+		return err
+	}
 	s.cache.dropSessions()
-	s.cache.dropPerms(id)
+	s.cache.dropUser(id)
 	return nil
 }
 
@@ -116,11 +119,26 @@ func (s *Service) Grant(ctx context.Context, k Kind, id string, p perm.Permissio
 	})
 }
 
-// Revoke implements API for users, roles and clients.
+// Revoke implements API for users, roles and clients. A user's creator
+// grant (GrantCreator) is revoked like any other.
 func (s *Service) Revoke(ctx context.Context, k Kind, id string, p perm.Permission) error {
-	return s.changePerm(ctx, k, id, p, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+	err := s.changePerm(ctx, k, id, p, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
 		return record.Revoke(r, p)
 	})
+	if err != nil || k != Users {
+		return err
+	}
+	return s.revokeCreator(ctx, id, p)
+}
+
+// Get implements API. A user comes with their creator grants among their
+// permissions, as if they were on the user record.
+func (s *Service) Get(ctx context.Context, k Kind, id string) (*record.Record, error) {
+	r, err := s.Collections.Get(ctx, k, id)
+	if err != nil || k != Users {
+		return r, err
+	}
+	return s.withCreatorGrants(ctx, id, r)
 }
 
 func (s *Service) changePerm(ctx context.Context, k Kind, id string, p perm.Permission, fn func(*record.Record, record.Stamp) (*record.Record, error)) error {

@@ -56,18 +56,22 @@ func (s *Service) OrgResources(ctx context.Context, org string) (map[string]int6
 }
 
 // RevokePrefix removes every permission starting with prefix from every
-// user, role and client (a deleted VM's ["vms", uuid] and ["channels",
-// uuid]); it returns how many grants it removed.
+// user (creator grants included), role and client (a deleted VM's ["vms",
+// uuid] and ["channels", uuid]); it returns how many grants it removed.
 func (s *Service) RevokePrefix(ctx context.Context, prefix perm.Permission) (int, error) {
 	if len(prefix) == 0 {
 		return 0, fmt.Errorf("revoke prefix: empty: %w", ErrInvalid)
 	}
 	n := 0
+	var users []string
 	for _, k := range []Kind{Users, Roles, Clients} {
 		b, _ := bucket(k)
 		ids, err := s.repo.List(ctx, b)
 		if err != nil {
 			return n, err
+		}
+		if k == Users {
+			users = ids
 		}
 		for _, id := range ids {
 			err := s.repo.Update(ctx, b, id, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
@@ -96,6 +100,15 @@ func (s *Service) RevokePrefix(ctx context.Context, prefix perm.Permission) (int
 			if err != nil && !errors.Is(err, ErrNotFound) { // deleted meanwhile
 				return n, err
 			}
+		}
+	}
+	for _, user := range users {
+		for _, k := range creatorShardsOfPrefix(prefix) {
+			m, err := s.revokeCreatorPrefix(ctx, user, k, prefix, true)
+			if err != nil {
+				return n, err
+			}
+			n += m
 		}
 	}
 	s.cache.dropPerms("")

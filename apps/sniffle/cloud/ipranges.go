@@ -153,7 +153,7 @@ func (s *Service) ReleaseIP(ctx context.Context, rangeID, ip, holder string) err
 	if err != nil {
 		return err
 	}
-	if err := s.repo.Exists(ctx, record.BucketIPRange, rangeID); err != nil {
+	if err := s.rangeExists(ctx, rangeID); err != nil {
 		return err
 	}
 	key := leaseKey(rangeID, addr)

@@ -26,6 +26,7 @@ type allocator struct {
 	mu     sync.Mutex
 	loaded bool
 	tag    string
+	lease  Lease    // the range's settings (IP empty), fixed at its creation
 	free   []uint32 // candidates, ascending
 	used   map[uint32]bool
 	freed  map[uint32]bool
@@ -70,37 +71,52 @@ func (as *allocators) ids() []string {
 	return out
 }
 
-// load reads the range's record into a (a.mu held).
-func (s *Service) load(ctx context.Context, a *allocator, id string) (record.IPRange, error) {
+// load reads the range's record into a (a.mu held) the first time, and
+// afterwards only checks that the range still exists: its settings never
+// change, and decoding a range of thousands of addresses for each claim
+// would cost as much as the range is large.
+func (s *Service) load(ctx context.Context, a *allocator, id string) error {
+	if a.loaded {
+		return s.rangeExists(ctx, id)
+	}
 	r, err := s.iprange(ctx, id)
 	if err != nil {
-		return r, err
+		return err
 	}
-	if !a.loaded {
-		a.free = slices.Clone(r.Free)
-		slices.Sort(a.free)
-		a.free = slices.DeleteFunc(a.free, func(ip uint32) bool { return a.used[ip] })
-		a.tag = r.Tag
-		a.loaded = true
-	}
-	return r, nil
+	a.free = slices.Clone(r.Free)
+	slices.Sort(a.free)
+	a.free = slices.DeleteFunc(a.free, func(ip uint32) bool { return a.used[ip] })
+	a.tag = r.Tag
+	a.lease = Lease{IPRange: id, Netmask: FormatIPv4(r.Netmask), Gateway: FormatIPv4(r.Gateway), Tag: r.Tag, VLAN: r.VLAN}
+	a.loaded = true
+	return nil
 }
 
-// pop takes the lowest candidate address of a range.
-func (s *Service) pop(ctx context.Context, id string) (uint32, record.IPRange, bool, error) {
+// rangeExists fails with ErrNotFound when IP range id is gone, without
+// decoding it.
+func (s *Service) rangeExists(ctx context.Context, id string) error {
+	if id == "" {
+		return fmt.Errorf("iprange %q: %w", id, ErrNotFound)
+	}
+	_, err := s.st.Get(ctx, record.BucketIPRange, id)
+	return entity.StoreErr(err, "iprange "+id)
+}
+
+// pop takes the lowest candidate address of a range, with the range's
+// settings.
+func (s *Service) pop(ctx context.Context, id string) (uint32, Lease, bool, error) {
 	a := s.allocs.get(id)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	r, err := s.load(ctx, a, id)
-	if err != nil {
-		return 0, r, false, err
+	if err := s.load(ctx, a, id); err != nil {
+		return 0, Lease{}, false, err
 	}
 	if len(a.free) == 0 {
-		return 0, r, false, nil
+		return 0, a.lease, false, nil
 	}
 	ip := a.free[0]
 	a.free = a.free[1:]
-	return ip, r, true, nil
+	return ip, a.lease, true, nil
 }
 
 // note records a change of the range's view and schedules its flush.
@@ -221,7 +237,7 @@ func (s *Service) ClaimIP(ctx context.Context, rangeID, holder string) (Lease, e
 		return Lease{}, fmt.Errorf("claim: no holder: %w", ErrInvalid)
 	}
 	for {
-		ip, r, ok, err := s.pop(ctx, rangeID)
+		ip, l, ok, err := s.pop(ctx, rangeID)
 		if err != nil {
 			return Lease{}, err
 		}
@@ -239,8 +255,8 @@ func (s *Service) ClaimIP(ctx context.Context, rangeID, holder string) (Lease, e
 			return Lease{}, entity.StoreErr(err, "claim ip")
 		}
 		s.note(rangeID, ip, true)
-		return Lease{IPRange: rangeID, IP: FormatIPv4(ip), Netmask: FormatIPv4(r.Netmask),
-			Gateway: FormatIPv4(r.Gateway), Tag: r.Tag, VLAN: r.VLAN}, nil
+		l.IP = FormatIPv4(ip)
+		return l, nil
 	}
 }
 
@@ -259,7 +275,7 @@ func (s *Service) RangeInfo(ctx context.Context, id string) (RangeInfo, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.loaded {
-		if _, err := s.load(ctx, a, id); err != nil {
+		if err := s.load(ctx, a, id); err != nil {
 			return RangeInfo{}, err
 		}
 	}

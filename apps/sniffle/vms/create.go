@@ -10,7 +10,6 @@ import (
 	"github.com/fifogo/fifo/agent/driver"
 	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
-	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/placement"
 	"github.com/fifogo/fifo/internal/record"
 )
@@ -68,10 +67,8 @@ func (s *Service) Register(ctx context.Context, creator string, req CreateReques
 		return "", err
 	}
 	if creator != "" {
-		for _, p := range []perm.Permission{{"vms", id, "..."}, {"channels", id, "join"}} {
-			if err := s.id.Grant(ctx, identity.Users, creator, p); err != nil {
-				return id, fmt.Errorf("vm %s: creator grant: %w", id, err)
-			}
+		if err := s.id.GrantCreator(ctx, creator, id); err != nil {
+			return id, fmt.Errorf("vm %s: %w", id, err)
 		}
 	}
 	s.events.Publish(id, "update", map[string]any{"config": cfg})
@@ -339,7 +336,7 @@ func (s *Service) request(ctx context.Context, f *flow) (placement.Request, erro
 		req.Rules = append(req.Rules, rule)
 	}
 	if f.vm.CreatedBy != "" {
-		if req.Grants, err = s.id.Effective(ctx, f.vm.CreatedBy); err != nil {
+		if req.Grants, err = s.creatorGrants(ctx, f.vm.CreatedBy, req.Rules); err != nil {
 			return req, failf("creator permissions: %v", err)
 		}
 	}

@@ -14,8 +14,9 @@ import (
 type Identity interface {
 	ActiveOrg(ctx context.Context, user string) (string, error)
 	Effective(ctx context.Context, user string) (*perm.Set, error)
+	EffectiveBase(ctx context.Context, user string) (*perm.Set, error)
 	SSHKeys(ctx context.Context, user string) ([]string, error)
-	Grant(ctx context.Context, k identity.Kind, id string, p perm.Permission) error
+	GrantCreator(ctx context.Context, user, vm string) error
 	RevokePrefix(ctx context.Context, prefix perm.Permission) (int, error)
 	OrgResources(ctx context.Context, org string) (map[string]int64, error)
 	ChangeResource(ctx context.Context, org, resource string, delta int64) error
