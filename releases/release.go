@@ -101,7 +101,7 @@ func AllInOne() Release {
 			hs.Mount(env.Mux)
 			env.Howl = hs
 			env.Cloud = cloud.New(env.Store, cloud.Options{Actor: env.Config.Node.Name, Logger: env.Logger.With("app", sniffle.AppName)})
-			sn, err := sniffle.Build(sniffle.Deps{Node: env.Node, Cloud: env.Cloud, Identity: id, Registerer: env.Registry,
+			sn, err := sniffle.Build(sniffle.Deps{Node: env.Node, Cloud: env.Cloud, Identity: id, Registerer: env.Registry, Store: env.Store,
 				Events: howlEvents(env)}, sniffle.Options{Logger: env.Logger.With("app", sniffle.AppName),
 				CreateRetries: env.Config.Sniffle.CreateRetries, CreateRetryDelay: env.Config.Sniffle.CreateRetryDelay})
 			if err != nil {

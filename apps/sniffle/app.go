@@ -13,6 +13,7 @@ import (
 	"github.com/fifogo/fifo/agent/client"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
+	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/supervisors"
 )
@@ -76,6 +77,9 @@ type Deps struct {
 	// Events publishes VM events (to howl); nil drops them.
 	Events     vms.Events
 	Registerer prometheus.Registerer
+	// Store, with Registerer, feeds the cloud's gauges (VMs by state,
+	// hypervisor memory); nil exports none.
+	Store recstore.Store
 }
 
 // Build returns sniffle over the agents of its node's cluster: the
@@ -88,6 +92,11 @@ func Build(d Deps, o Options) (*Service, error) {
 		return nil, fmt.Errorf("sniffle: %w", err)
 	}
 	s.rcv = rcv
+	if d.Registerer != nil && d.Store != nil {
+		if err := d.Registerer.Register(newCloudCollector(d.Store, MetricsTTL, s.opts.Logger)); err != nil {
+			return nil, fmt.Errorf("sniffle: metrics: %w", err)
+		}
+	}
 	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: newInstallingAgents(client.New(d.Node), rcv, d.Cloud),
 		Events: d.Events, Logger: s.opts.Logger}, vms.Options{MaxRetries: o.CreateRetries, RetryDelay: o.CreateRetryDelay})
 	return s, nil

@@ -99,6 +99,11 @@ func TestCloudWithChunterProcesses(t *testing.T) {
 		t.Fatalf("package after resize %s", got)
 	}
 	provisioned(2048)
+	WaitFor(t, 30*time.Second, "the VM and its host's memory in /metrics", func() bool {
+		m := node.Metrics()
+		return strings.Contains(m, `fifo_vms{state="running"} 1`+"\n") && strings.Contains(m, "fifo_hypervisors 2\n") &&
+			strings.Contains(m, `fifo_hypervisor_memory_bytes{hypervisor="`+hv+`",kind="provisioned"} 2.147483648e+09`)
+	})
 
 	api.Expect(http.StatusNoContent, "DELETE", "/vms/"+id, "")
 	ev.WaitEvent(id, 30*time.Second, func(e Event) bool { return e.Event == "delete" })

@@ -2,6 +2,7 @@ package systest
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -112,6 +113,20 @@ func (n *Node) Start() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// Metrics returns the node's /metrics page ("" when it cannot be read).
+func (n *Node) Metrics() string {
+	resp, err := http.Get("http://" + n.HTTPAddr + "/metrics")
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return ""
+	}
+	return string(b)
 }
 
 // Cookie returns the node's cluster cookie (from its data directory).
