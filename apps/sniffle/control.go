@@ -65,18 +65,34 @@ func (c *Control) OnVMState(ctx context.Context, s client.VMState) error {
 
 // OnVMList implements client.Control: listed VMs take the host's state; a
 // VM recorded on this hypervisor that the host does not have (and that is
-// not being created) is gone.
+// not being created) is gone; a listed VM sniffle has settled elsewhere
+// (or failed) is a copy an interrupted create left behind and is removed
+// from the host (vms.RemoveLeftover). A leftover that cannot be removed
+// now is logged and tried again with the next list.
 func (c *Control) OnVMList(ctx context.Context, l client.VMList) error {
+	byHV, err := c.svc.vms.ByHypervisor(ctx)
+	if err != nil {
+		return fmt.Errorf("reconcile %s: %w", l.Addr.HV, err)
+	}
+	settled := make(map[string]bool, len(byHV[l.Addr.HV]))
+	for _, id := range byHV[l.Addr.HV] {
+		settled[id] = true
+	}
 	on := make(map[string]bool, len(l.VMs))
 	for _, vm := range l.VMs {
 		on[vm.UUID] = true
 		if err := c.svc.vms.AgentState(ctx, l.Addr.HV, vm.UUID, string(vm.State)); err != nil {
 			return err
 		}
-	}
-	byHV, err := c.svc.vms.ByHypervisor(ctx)
-	if err != nil {
-		return fmt.Errorf("reconcile %s: %w", l.Addr.HV, err)
+		if settled[vm.UUID] {
+			continue // recorded here: nothing left over
+		}
+		removed, err := c.svc.vms.RemoveLeftover(ctx, l.Addr.HV, vm.UUID)
+		if err != nil {
+			c.svc.opts.Logger.Warn("leftover vm not removed", "hypervisor", l.Addr.HV, "vm", vm.UUID, "err", err)
+		} else if removed {
+			c.svc.opts.Logger.Info("leftover vm removed", "hypervisor", l.Addr.HV, "vm", vm.UUID)
+		}
 	}
 	var gone []string
 	for _, id := range byHV[l.Addr.HV] {
