@@ -27,6 +27,7 @@ type config struct {
 	LogLevel   string        // --log-level, FIFO_LOG_LEVEL
 	LogFormat  string        // --log-format, FIFO_LOG_FORMAT
 	Heartbeat  time.Duration // --heartbeat, FIFO_CHUNTER_HEARTBEAT
+	Resync     time.Duration // --resync, FIFO_CHUNTER_RESYNC
 	ReservedMB int64         // --reserved-mb, FIFO_CHUNTER_RESERVED_MB
 	Shutdown   time.Duration // --shutdown-timeout, FIFO_SHUTDOWN_TIMEOUT
 
@@ -63,6 +64,7 @@ func defaultConfig() config {
 		LogLevel:    "info",
 		LogFormat:   "text",
 		Heartbeat:   10 * time.Second,
+		Resync:      5 * time.Minute,
 		Shutdown:    10 * time.Second,
 		SimMemoryMB: 64 << 10,
 		SimCPUs:     8,
@@ -116,6 +118,7 @@ func (c *config) envVars() []envVar {
 		{"FIFO_LOG_LEVEL", str(&c.LogLevel)},
 		{"FIFO_LOG_FORMAT", str(&c.LogFormat)},
 		{"FIFO_CHUNTER_HEARTBEAT", dur(&c.Heartbeat)},
+		{"FIFO_CHUNTER_RESYNC", dur(&c.Resync)},
 		{"FIFO_CHUNTER_RESERVED_MB", num64(&c.ReservedMB)},
 		{"FIFO_SHUTDOWN_TIMEOUT", dur(&c.Shutdown)},
 		{"FIFO_SIM_MEMORY_MB", num64(&c.SimMemoryMB)},
@@ -159,6 +162,7 @@ func (c *config) bindFlags(cmd *cobra.Command) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error [FIFO_LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json [FIFO_LOG_FORMAT]")
 	fs.DurationVar(&c.Heartbeat, "heartbeat", c.Heartbeat, "heartbeat period [FIFO_CHUNTER_HEARTBEAT]")
+	fs.DurationVar(&c.Resync, "resync", c.Resync, "period of the full VM list sent to the control node [FIFO_CHUNTER_RESYNC]")
 	fs.Int64Var(&c.ReservedMB, "reserved-mb", c.ReservedMB, "memory kept for the global zone, never given to VMs [FIFO_CHUNTER_RESERVED_MB]")
 	fs.DurationVar(&c.Shutdown, "shutdown-timeout", c.Shutdown, "bound of a graceful stop [FIFO_SHUTDOWN_TIMEOUT]")
 	fs.Int64Var(&c.SimMemoryMB, "sim-memory-mb", c.SimMemoryMB, "sim: the host's memory [FIFO_SIM_MEMORY_MB]")
@@ -196,8 +200,8 @@ func (c config) validate() error {
 	if c.DistPort == c.EPMDPort {
 		errs = append(errs, fmt.Errorf("dist port and epmd port are both %d", c.DistPort))
 	}
-	if c.Heartbeat <= 0 || c.Shutdown <= 0 {
-		errs = append(errs, errors.New("heartbeat and shutdown timeout must be positive"))
+	if c.Heartbeat <= 0 || c.Shutdown <= 0 || c.Resync <= 0 {
+		errs = append(errs, errors.New("heartbeat, resync and shutdown timeout must be positive"))
 	}
 	if c.ReservedMB < 0 || c.SimMemoryMB <= 0 || c.SimCPUs <= 0 {
 		errs = append(errs, errors.New("sim memory and cpus must be positive, reserved memory not negative"))

@@ -60,6 +60,7 @@ func TestConfigRefusals(t *testing.T) {
 		func(c *config) { c.SimMemoryMB = 0 },
 		func(c *config) { c.DataDir = "" },
 		func(c *config) { c.SimCreateDelay = -time.Second },
+		func(c *config) { c.Resync = 0 },
 	} {
 		c := defaultConfig()
 		c.Join = []string{"fifo@a"}
@@ -98,8 +99,8 @@ func TestSimState(t *testing.T) {
 		}
 	}
 	cfg := defaultConfig()
-	if err := cfg.applyEnv(envOf(map[string]string{"FIFO_SIM_CREATE_DELAY": "2s", "FIFO_SIM_BOOT_DELAY": "1s"})); err != nil ||
-		cfg.SimCreateDelay != 2*time.Second || cfg.SimBootDelay != time.Second {
+	if err := cfg.applyEnv(envOf(map[string]string{"FIFO_SIM_CREATE_DELAY": "2s", "FIFO_SIM_BOOT_DELAY": "1s", "FIFO_CHUNTER_RESYNC": "3s"})); err != nil ||
+		cfg.SimCreateDelay != 2*time.Second || cfg.SimBootDelay != time.Second || cfg.Resync != 3*time.Second {
 		t.Fatalf("sim delays from the environment: %+v %v", cfg, err)
 	}
 }

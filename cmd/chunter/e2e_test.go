@@ -243,12 +243,14 @@ func TestChunterProcess(t *testing.T) {
 	p4.terminate(t)
 
 	// --sim-state none: a host in memory only, empty at every start.
-	args5 := append(append([]string{}, args...), "--sim-state", "none")
+	// With --resync the VM list comes again within the session.
+	args5 := append(append([]string{}, args...), "--sim-state", "none", "--resync", "100ms")
 	p5 := startChunter(t, env, args5...)
-	runtimetest.WaitFor(t, "registration without state", func() bool { return len(rec.Lists()) == 5 })
+	runtimetest.WaitFor(t, "registration without state", func() bool { return len(rec.Lists()) >= 5 })
 	if l := rec.Lists()[4]; len(l.VMs) != 0 {
 		t.Fatalf("vm list of a host in memory only: %+v", l.VMs)
 	}
+	runtimetest.WaitFor(t, "vm lists resent", func() bool { return len(rec.Lists()) >= 7 && len(rec.Sessions()) == 5 })
 	p5.terminate(t)
 }
 

@@ -97,7 +97,7 @@ func runAgent(ctx context.Context, cfg config, logger *slog.Logger, out io.Write
 	info := version.Get()
 	agent, err := chunter.New(chunter.Options{
 		HV: hv, Driver: d, Controls: cfg.Join, Version: info.Version, Logger: logger, Metrics: m,
-		HeartbeatInterval: cfg.Heartbeat,
+		HeartbeatInterval: cfg.Heartbeat, ResyncInterval: cfg.Resync,
 	})
 	if err != nil {
 		return usageError{err}
