@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -142,7 +143,7 @@ func (d *Driver) fillIn(s driver.Spec) driver.Spec {
 			s.NICs[i].Interface = fmt.Sprintf("net%d", i)
 		}
 		if s.NICs[i].MAC == "" {
-			s.NICs[i].MAC = d.mac()
+			s.NICs[i].MAC = d.mac(&s)
 		}
 	}
 	for i := range s.Disks {
@@ -162,12 +163,39 @@ func (d *Driver) fillIn(s driver.Spec) driver.Spec {
 	return s
 }
 
-func (d *Driver) mac() string {
-	b := make([]byte, 3)
-	for i := range b {
-		b[i] = byte(d.opts.Rand() * 256)
+// mac draws a MAC address no NIC of the host (nor of s) has: one that
+// is taken (a host restored from its state file draws from the same
+// seed again) moves on to the next address. Called with d.mu held.
+func (d *Driver) mac(s *driver.Spec) string {
+	var n uint32
+	for range 3 {
+		n = n<<8 | uint32(byte(d.opts.Rand()*256))
 	}
-	return fmt.Sprintf("90:b8:d0:%02x:%02x:%02x", b[0], b[1], b[2])
+	var m string
+	for range 1 << 24 {
+		m = fmt.Sprintf("90:b8:d0:%02x:%02x:%02x", byte(n>>16), byte(n>>8), byte(n))
+		if !d.macTakenLocked(m, s) {
+			break
+		}
+		n = (n + 1) & 0xffffff
+	}
+	return m
+}
+
+// macTakenLocked reports whether a NIC of the host or of s has MAC m.
+func (d *Driver) macTakenLocked(m string, s *driver.Spec) bool {
+	has := func(nics []driver.NIC) bool {
+		return slices.ContainsFunc(nics, func(n driver.NIC) bool { return n.MAC == m })
+	}
+	if has(s.NICs) {
+		return true
+	}
+	for _, v := range d.vms {
+		if has(v.spec.NICs) {
+			return true
+		}
+	}
+	return false
 }
 
 // remove deletes a VM from the host and releases its memory.

@@ -111,8 +111,23 @@ func TestRestartKeepsTheHost(t *testing.T) {
 	must(d2.Stop(ctx, a.UUID, false))
 	must(d2.Rollback(ctx, a.UUID, "two"))
 	d3 := newSim(t, o)
-	if got := viewOf(t, d3); !reflect.DeepEqual(got, viewOf(t, d2)) {
-		t.Fatalf("third process: %+v", got)
+	final := viewOf(t, d3)
+	if !reflect.DeepEqual(final, viewOf(t, d2)) {
+		t.Fatalf("third process: %+v", final)
+	}
+	// The restored host draws MACs from the same seed, yet gives none
+	// twice.
+	macs := map[string]string{}
+	for _, vm := range final.VMs {
+		for _, n := range vm.NICs {
+			if other, dup := macs[n.MAC]; dup {
+				t.Fatalf("MAC %s of %s and %s", n.MAC, vm.UUID, other)
+			}
+			macs[n.MAC] = vm.UUID
+		}
+	}
+	if len(macs) != 3 {
+		t.Fatalf("MACs %v, want one for each of 3 VMs", macs)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
