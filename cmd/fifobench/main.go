@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"text/tabwriter"
+	"time"
 )
 
 func main() {
@@ -21,7 +23,13 @@ func main() {
 	quick := flag.Bool("quick", false, "smaller loads (a smoke run, not a measurement)")
 	only := flag.String("only", "", "run one section: writes, reads, crdt or howl")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	blockprofile := flag.String("blockprofile", "", "write a profile of where goroutines waited (channels, locks) to this file")
 	flag.Parse()
+	if *blockprofile != "" {
+		runtime.SetBlockProfileRate(int(time.Millisecond / 10))
+		runtime.SetMutexProfileFraction(1)
+		defer writeProfile("block", *blockprofile)
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -35,6 +43,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fifobench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
+	}
+}
+
+// writeProfile writes the named runtime profile to path.
+func writeProfile(name, path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup(name).WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fifobench:", err)
 	}
 }
 

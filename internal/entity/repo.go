@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,15 +32,14 @@ type Repo struct {
 	actor string
 	clock *crdt.Clock
 	rand  io.Reader
-	seed  maphash.Seed
-	locks [64]sync.Mutex
+	herds herds
 }
 
 // NewRepo returns a Repo over st stamping changes as actor (unique per
 // node), reading physical time from now (Unix nanoseconds) and taking ids
 // from rand.
 func NewRepo(st recstore.Store, actor string, now func() int64, rand io.Reader) *Repo {
-	return &Repo{st: st, actor: actor, clock: crdt.NewClock(actor, now), rand: rand, seed: maphash.MakeSeed()}
+	return &Repo{st: st, actor: actor, clock: crdt.NewClock(actor, now), rand: rand}
 }
 
 // Store returns the underlying store.
@@ -94,10 +91,52 @@ func (r *Repo) Load(ctx context.Context, bucket, id string) (*record.Record, err
 	return rec, nil
 }
 
-// Exists fails with ErrNotFound unless bucket/id exists.
+// Exists fails with ErrNotFound unless bucket/id exists (and holds a
+// record of type bucket, as Load requires). It reads the record's type
+// from the start of its encoding instead of decoding it.
 func (r *Repo) Exists(ctx context.Context, bucket, id string) error {
-	_, err := r.Load(ctx, bucket, id)
-	return err
+	if id == "" {
+		return fmt.Errorf("%s %q: %w", bucket, id, ErrNotFound)
+	}
+	b, err := r.st.Get(ctx, bucket, id)
+	if err != nil {
+		return StoreErr(err, bucket+" "+id)
+	}
+	typ, ok := recordType(b)
+	if !ok {
+		_, err := r.Load(ctx, bucket, id) // not in the shortest form: decode it
+		return err
+	}
+	if typ != bucket {
+		return fmt.Errorf("%s %s holds a %s record: %w", bucket, id, typ, ErrNotFound)
+	}
+	return nil
+}
+
+// recordType reads the type of an encoded record, [type, schema, fields]
+// as record.Marshal writes it: the head of an array of three, then the
+// type as a text string with a head in its shortest form. ok is false for
+// any other form.
+func recordType(b []byte) (typ string, ok bool) {
+	const array3, text, text1, text2 = 0x83, 0x60, 0x78, 0x79
+	if len(b) < 2 || b[0] != array3 {
+		return "", false
+	}
+	n, rest := 0, b[2:]
+	switch h := b[1]; {
+	case h >= text && h < text+24:
+		n = int(h - text)
+	case h == text1 && len(rest) >= 1 && rest[0] >= 24:
+		n, rest = int(rest[0]), rest[1:]
+	case h == text2 && len(rest) >= 2 && rest[0] != 0:
+		n, rest = int(rest[0])<<8|int(rest[1]), rest[2:]
+	default:
+		return "", false
+	}
+	if n > len(rest) {
+		return "", false
+	}
+	return string(rest[:n]), true
 }
 
 // Put merges rec (a new record or a delta) into bucket/id.
@@ -112,56 +151,24 @@ func (r *Repo) Put(ctx context.Context, bucket, id string, rec *record.Record) e
 	return nil
 }
 
-// Lock returns the lock serialising read-modify-writes of bucket/id.
-func (r *Repo) Lock(bucket, id string) *sync.Mutex {
-	var h maphash.Hash
-	h.SetSeed(r.seed)
-	h.WriteString(bucket)
-	h.WriteByte(0)
-	h.WriteString(id)
-	return &r.locks[h.Sum64()%uint64(len(r.locks))]
-}
-
 // Mutator makes the delta of a change from the current record; a nil
-// delta writes nothing.
+// delta writes nothing. It may be called with the record as changed by
+// other callers' mutators that were queued before it (see herd.go), never
+// concurrently with another mutator of the same record of this Repo.
 type Mutator func(rec *record.Record, st record.Stamp) (*record.Record, error)
 
 // Update applies the delta fn makes from the current record bucket/id,
-// which must exist.
+// which must exist. Updates of one record are applied one after the
+// other, in one write when they come together (herd.go).
 func (r *Repo) Update(ctx context.Context, bucket, id string, fn Mutator) error {
-	mu := r.Lock(bucket, id)
-	mu.Lock()
-	defer mu.Unlock()
-	rec, err := r.Load(ctx, bucket, id)
-	if err != nil {
-		return err
-	}
-	d, err := fn(rec, r.Stamp())
-	if err != nil || d == nil {
-		return err
-	}
-	return r.Put(ctx, bucket, id, d)
+	return r.mutate(ctx, bucket, id, fn, false)
 }
 
 // Upsert is Update that starts from an empty record of bucket when
 // bucket/id does not exist. Never write a freshly made record over an
 // existing one: its CRDT dots would restart and be taken as already seen.
 func (r *Repo) Upsert(ctx context.Context, bucket, id string, fn Mutator) error {
-	mu := r.Lock(bucket, id)
-	mu.Lock()
-	defer mu.Unlock()
-	rec, err := r.Load(ctx, bucket, id)
-	if errors.Is(err, ErrNotFound) {
-		rec, err = record.New(bucket), nil
-	}
-	if err != nil {
-		return err
-	}
-	d, err := fn(rec, r.Stamp())
-	if err != nil || d == nil {
-		return err
-	}
-	return r.Put(ctx, bucket, id, d)
+	return r.mutate(ctx, bucket, id, fn, true)
 }
 
 // MaxNameLen bounds unique names.

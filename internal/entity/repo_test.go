@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -135,5 +136,50 @@ func TestUpsertKeepsFields(t *testing.T) {
 	role, _ := record.RoleFromRecord(rec)
 	if role.Name != "second" || role.UUID != "x" {
 		t.Fatalf("after upserts: %+v", role)
+	}
+}
+
+// TestExistsReadsTheType: Exists answers as Load does — found for a
+// record of the bucket's type, ErrNotFound for a missing id, an empty id
+// or a record of another type — and recordType reads the type of every
+// record Marshal writes, whatever its length.
+func TestExistsReadsTheType(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo()
+	id, err := r.CreateNamed(ctx, record.BucketRole, "role", "ops", newRole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Exists(ctx, record.BucketRole, id); err != nil {
+		t.Fatalf("existing role: %v", err)
+	}
+	for _, c := range []struct{ bucket, id string }{{record.BucketRole, "nope"}, {record.BucketRole, ""}} {
+		if err := r.Exists(ctx, c.bucket, c.id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Exists(%q, %q) = %v, want ErrNotFound", c.bucket, c.id, err)
+		}
+	}
+	// A role record stored under the user bucket is not a user.
+	rec, err := newRole(id, r.Stamp())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Put(ctx, record.BucketUser, id, rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Exists(ctx, record.BucketUser, id); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a role under users: %v, want ErrNotFound", err)
+	}
+	for _, n := range []int{1, 23, 24, 255, 256, 300} {
+		typ := strings.Repeat("t", n)
+		b, err := record.Marshal(record.New(typ))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := recordType(b); !ok || got != typ {
+			t.Errorf("type of %d bytes: %q %v", n, got, ok)
+		}
+	}
+	if _, ok := recordType([]byte{0x83}); ok {
+		t.Error("a truncated record has a type")
 	}
 }
