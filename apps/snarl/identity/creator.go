@@ -175,12 +175,11 @@ func (s *Service) revokeCreator(ctx context.Context, user string, p perm.Permiss
 }
 
 // revokeCreatorPrefix removes from shard k of user's creator grants every
-// grant starting with prefix (prefixed) or equal to it, and returns how
-// many it removed.
-func (s *Service) revokeCreatorPrefix(ctx context.Context, user string, k int, prefix perm.Permission, prefixed bool) (int, error) {
-	n := 0
+// grant starting with prefix (prefixed) or equal to it, and returns them.
+func (s *Service) revokeCreatorPrefix(ctx context.Context, user string, k int, prefix perm.Permission, prefixed bool) ([]perm.Permission, error) {
+	var removed []perm.Permission
 	err := s.repo.Update(ctx, bucketCreator, creatorID(user, k), func(r *record.Record, _ record.Stamp) (*record.Record, error) {
-		n = 0
+		removed = nil
 		ps, err := grantsOf(r)
 		if err != nil {
 			return nil, err
@@ -199,20 +198,20 @@ func (s *Service) revokeCreatorPrefix(ctx context.Context, user string, k int, p
 			} else if out, err = record.Merge(out, d); err != nil {
 				return nil, err
 			}
-			n++
+			removed = append(removed, p)
 		}
 		return out, nil
 	})
 	if errors.Is(err, ErrNotFound) {
-		return 0, nil
+		return nil, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("creator grants of %s: %w", user, err)
+		return nil, fmt.Errorf("creator grants of %s: %w", user, err)
 	}
-	if n > 0 {
+	if len(removed) > 0 {
 		s.cache.dropCreator(user, k)
 	}
-	return n, nil
+	return removed, nil
 }
 
 // dropCreatorGrants deletes every shard of a deleted user.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/record"
@@ -57,62 +58,79 @@ func (s *Service) OrgResources(ctx context.Context, org string) (map[string]int6
 
 // RevokePrefix removes every permission starting with prefix from every
 // user (creator grants included), role and client (a deleted VM's ["vms",
-// uuid] and ["channels", uuid]); it returns how many grants it removed.
+// uuid] and ["channels", uuid]); it returns how many grants it removed (a
+// grant a user held both ways counts once).
 func (s *Service) RevokePrefix(ctx context.Context, prefix perm.Permission) (int, error) {
 	if len(prefix) == 0 {
 		return 0, fmt.Errorf("revoke prefix: empty: %w", ErrInvalid)
 	}
+	defer s.cache.dropPerms("")
 	n := 0
-	var users []string
 	for _, k := range []Kind{Users, Roles, Clients} {
 		b, _ := bucket(k)
 		ids, err := s.repo.List(ctx, b)
 		if err != nil {
 			return n, err
 		}
-		if k == Users {
-			users = ids
-		}
 		for _, id := range ids {
-			err := s.repo.Update(ctx, b, id, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
-				ps, err := permissionsOf(r)
-				if err != nil {
-					return nil, err
-				}
-				var out *record.Record
-				for _, p := range ps {
-					if !perm.Permission(p).HasPrefix(prefix) {
-						continue
-					}
-					d, err := record.Revoke(r, p)
-					if err != nil {
-						return nil, err
-					}
-					if out == nil {
-						out = d
-					} else if out, err = record.Merge(out, d); err != nil {
-						return nil, err
-					}
-					n++
-				}
-				return out, nil
-			})
-			if err != nil && !errors.Is(err, ErrNotFound) { // deleted meanwhile
-				return n, err
-			}
-		}
-	}
-	for _, user := range users {
-		for _, k := range creatorShardsOfPrefix(prefix) {
-			m, err := s.revokeCreatorPrefix(ctx, user, k, prefix, true)
+			removed, err := s.revokePrefixFrom(ctx, b, id, prefix)
 			if err != nil {
 				return n, err
 			}
-			n += m
+			if k == Users {
+				for _, shard := range creatorShardsOfPrefix(prefix) {
+					more, err := s.revokeCreatorPrefix(ctx, id, shard, prefix, true)
+					if err != nil {
+						return n, err
+					}
+					for _, p := range more {
+						if !slices.ContainsFunc(removed, p.Equal) {
+							removed = append(removed, p)
+						}
+					}
+				}
+			}
+			n += len(removed)
 		}
 	}
-	s.cache.dropPerms("")
 	return n, nil
+}
+
+// revokePrefixFrom removes the permissions starting with prefix from the
+// user, role or client bucket/id and returns them (none when it is gone).
+func (s *Service) revokePrefixFrom(ctx context.Context, b, id string, prefix perm.Permission) ([]perm.Permission, error) {
+	var removed []perm.Permission
+	err := s.repo.Update(ctx, b, id, func(r *record.Record, _ record.Stamp) (*record.Record, error) {
+		removed = nil
+		ps, err := permissionsOf(r)
+		if err != nil {
+			return nil, err
+		}
+		var out *record.Record
+		for _, p := range ps {
+			if !perm.Permission(p).HasPrefix(prefix) {
+				continue
+			}
+			d, err := record.Revoke(r, p)
+			if err != nil {
+				return nil, err
+			}
+			if out == nil {
+				out = d
+			} else if out, err = record.Merge(out, d); err != nil {
+				return nil, err
+			}
+			removed = append(removed, p)
+		}
+		return out, nil
+	})
+	if errors.Is(err, ErrNotFound) { // deleted meanwhile
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return removed, nil
 }
 
 // permissionsOf reads the permissions of a user, role or client record.
