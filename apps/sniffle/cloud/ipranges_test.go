@@ -147,3 +147,27 @@ func TestNetworksGroupIPRanges(t *testing.T) {
 		t.Fatalf("name not freed: %v", err)
 	}
 }
+
+// TestClaimOnAGoneRange: a claim checks that its range still exists even
+// when the range's allocator is loaded (the record deleted elsewhere, as
+// by another node), and the lease carries the range's settings.
+func TestClaimOnAGoneRange(t *testing.T) {
+	s, ctx := newService(t)
+	id, err := s.CreateIPRange(ctx, IPRangeSpec{Name: "r", Network: "10.0.0.0", Netmask: "255.255.255.0",
+		Gateway: "10.0.0.1", First: "10.0.0.10", Last: "10.0.0.20", Tag: "admin", VLAN: 7})
+	must(t, err)
+	l, err := s.ClaimIP(ctx, id, "vm0")
+	must(t, err)
+	want := Lease{IPRange: id, IP: "10.0.0.10", Netmask: "255.255.255.0", Gateway: "10.0.0.1", Tag: "admin", VLAN: 7}
+	if l != want {
+		t.Fatalf("lease %+v, want %+v", l, want)
+	}
+	must(t, s.FlushIPViews(ctx))
+	must(t, s.st.Delete(ctx, "iprange", id))
+	if _, err := s.ClaimIP(ctx, id, "vm1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("claim on a deleted range: %v", err)
+	}
+	if err := s.ReleaseIP(ctx, id, "10.0.0.10", "vm0"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("release on a deleted range: %v", err)
+	}
+}
