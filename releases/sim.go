@@ -23,9 +23,9 @@ const SampleDataset = "5e164fac-286d-11e4-9cf7-b3f73eefcd01"
 
 // simAgents returns the chunter application running cfg.Sim.Hypervisors
 // simulated hypervisors in this node; their uuids are kept under
-// <data_dir>/sim/<n>. Their VMs live in memory: after a restart the
-// agents report empty hosts and sniffle marks the VMs that were on them
-// failed.
+// <data_dir>/sim/<n>, with the simulated host's state (sim-host.json:
+// VMs, snapshots, images), so the hosts and their VMs outlive a restart
+// of the node, as real hypervisors outlive their control plane.
 func simAgents(env *Env) (supervisors.App, bool, error) {
 	n := env.Config.Sim.Hypervisors
 	if n == 0 {
@@ -43,7 +43,8 @@ func simAgents(env *Env) (supervisors.App, bool, error) {
 			return supervisors.App{}, false, fmt.Errorf("sim hypervisor %d: %w", i, err)
 		}
 		d, err := sim.New(sim.Options{UUID: hv, Hostname: fmt.Sprintf("sim%d", i), MemoryMB: int64(env.Config.Sim.MemoryMB),
-			Images: []driver.Image{{UUID: SampleDataset, Name: "base-64", Version: "sim", Type: "zone-dataset", OS: "smartos"}}})
+			StateFile: filepath.Join(dir, "sim-host.json"),
+			Images:    []driver.Image{{UUID: SampleDataset, Name: "base-64", Version: "sim", Type: "zone-dataset", OS: "smartos"}}})
 		if err != nil {
 			return supervisors.App{}, false, fmt.Errorf("sim hypervisor %d: %w", i, err)
 		}
