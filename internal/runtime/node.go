@@ -99,6 +99,10 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	n := &Node{ergo: en, opts: o, log: o.Logger.With("node", o.Name), metrics: o.Metrics,
 		handshakes: probe, started: started}
+	if err := n.applyRoutes(o.Routes); err != nil {
+		en.Stop()
+		return nil, fmt.Errorf("node %s: %w", o.Name, err)
+	}
 	o.Metrics.watch(n)
 	gw, err := n.Spawn(Spec{Name: gatewayName, New: func() Actor { return &gateway{} }, MailboxSize: 4096, DirectboxSize: 4096})
 	if err != nil {

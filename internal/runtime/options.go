@@ -32,6 +32,9 @@ type Options struct {
 	// connections: peers are reached only through AddStaticRoute. A
 	// registrar is still configured (ergo panics without one).
 	StaticRoutesOnly bool
+	// Routes maps peer node names to the host:port the node dials for
+	// them, ahead of the registrar (see routes.go). Default: none.
+	Routes map[string]string
 	// Hidden makes a client node (the console): it never registers with a
 	// registrar nor serves one, so no node can find it, and it resolves
 	// the peers it connects to read-only. See hidden.go for what ergo does
@@ -81,5 +84,5 @@ func (o Options) Validate() error {
 	if len(o.Cookie) > 255 {
 		return errors.New("node cookie: longer than 255 bytes")
 	}
-	return nil
+	return validateRoutes(o.Routes)
 }
