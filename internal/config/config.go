@@ -74,6 +74,16 @@ type Store struct {
 	// a cluster is created. TOML store.partitions, env FIFO_PARTITIONS,
 	// default 64.
 	Partitions int
+	// NVal is the replica count of every record (the preference list's
+	// length), capped by the cluster's members, 1..9. TOML store.n_val,
+	// env FIFO_N_VAL, default 3.
+	NVal int
+	// R is the read quorum: a read answers after R replicas did, 1..n_val.
+	// TOML store.r, env FIFO_R, default 2.
+	R int
+	// W is the write quorum: a write is acknowledged after W replicas
+	// stored it durably, 1..n_val. TOML store.w, env FIFO_W, default 2.
+	W int
 }
 
 // Shutdown is the [shutdown] table.
@@ -132,7 +142,7 @@ func Default() Config {
 			EPMDPort:   4369,
 		},
 		Log:      Log{Level: "info", Format: "text"},
-		Store:    Store{Partitions: 64},
+		Store:    Store{Partitions: 64, NVal: 3, R: 2, W: 2},
 		Shutdown: Shutdown{Timeout: 10 * time.Second},
 		Sniffle:  Sniffle{CreateRetries: 5, CreateRetryDelay: 5 * time.Second},
 		Sim:      Sim{Hypervisors: 1, MemoryMB: 65536},

@@ -16,7 +16,7 @@
 //	[http]     addr
 //	[dist]     listen_host, listen_port, epmd_port
 //	[log]      level, format
-//	[store]    partitions
+//	[store]    partitions, n_val, r, w
 //	[shutdown] timeout
 //	[snarl]    admin_password
 //	[sniffle]  create_retries, create_retry_delay

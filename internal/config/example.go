@@ -44,6 +44,14 @@ format = "text"
 # Number of ring partitions, 1..4096; fixed when the cluster is created.
 # Env FIFO_PARTITIONS.
 partitions = 64
+# Replicas of every record (capped by the cluster's members), 1..9.
+# Env FIFO_N_VAL.
+n_val = 3
+# Read quorum: a read answers once r replicas did, 1..n_val. Env FIFO_R.
+r = 2
+# Write quorum: a write is acknowledged once w replicas stored it durably,
+# 1..n_val. Env FIFO_W.
+w = 2
 
 [shutdown]
 # How long a graceful stop may take, as a Go duration. Env FIFO_SHUTDOWN_TIMEOUT.

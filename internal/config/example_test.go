@@ -35,9 +35,9 @@ func TestExampleSetsEveryKey(t *testing.T) {
 	for _, table := range raw {
 		n += len(table)
 	}
-	// Default has 16 settings; TestSchemaCoversConfig ties that to Config.
-	if n != 16 {
-		t.Fatalf("Example sets %d keys, want 16: %v", n, raw)
+	// Default has 19 settings; TestSchemaCoversConfig ties that to Config.
+	if n != 19 {
+		t.Fatalf("Example sets %d keys, want 19: %v", n, raw)
 	}
 }
 

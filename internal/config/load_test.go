@@ -39,6 +39,7 @@ func TestLoadFileOverrides(t *testing.T) {
 		{"[log]\nlevel = \"debug\"", func(c *Config) { c.Log.Level = "debug" }},
 		{"[log]\nformat = \"json\"", func(c *Config) { c.Log.Format = "json" }},
 		{"[store]\npartitions = 128", func(c *Config) { c.Store.Partitions = 128 }},
+		{"[store]\nn_val = 5\nr = 3\nw = 1", func(c *Config) { c.Store.NVal, c.Store.R, c.Store.W = 5, 3, 1 }},
 		{"[shutdown]\ntimeout = \"1m30s\"", func(c *Config) { c.Shutdown.Timeout = 90 * time.Second }},
 		// Inline tables and dotted keys are the same keys.
 		{"node = { name = \"x@y\" }", func(c *Config) { c.Node.Name = "x@y" }},
@@ -77,6 +78,9 @@ func TestLoadEnvOverrides(t *testing.T) {
 		{"FIFO_LOG_LEVEL", "warn", func(c *Config) { c.Log.Level = "warn" }},
 		{"FIFO_LOG_FORMAT", "json", func(c *Config) { c.Log.Format = "json" }},
 		{"FIFO_PARTITIONS", "256", func(c *Config) { c.Store.Partitions = 256 }},
+		{"FIFO_N_VAL", "5", func(c *Config) { c.Store.NVal = 5 }},
+		{"FIFO_R", "1", func(c *Config) { c.Store.R = 1 }},
+		{"FIFO_W", "3", func(c *Config) { c.Store.W = 3 }},
 		{"FIFO_SHUTDOWN_TIMEOUT", "250ms", func(c *Config) { c.Shutdown.Timeout = 250 * time.Millisecond }},
 		// Set but empty counts as unset.
 		{"FIFO_DIST_PORT", "", func(*Config) {}},

@@ -31,6 +31,8 @@ func TestValidateAccepts(t *testing.T) {
 		{"json", func(c *Config) { c.Log.Format = "json" }},
 		{"one partition", func(c *Config) { c.Store.Partitions = 1 }},
 		{"most partitions", func(c *Config) { c.Store.Partitions = 4096 }},
+		{"one replica", func(c *Config) { c.Store.NVal, c.Store.R, c.Store.W = 1, 1, 1 }},
+		{"all replicas", func(c *Config) { c.Store.NVal, c.Store.R, c.Store.W = 5, 5, 5 }},
 		{"short timeout", func(c *Config) { c.Shutdown.Timeout = time.Nanosecond }},
 	}
 	for _, tt := range tests {
@@ -78,6 +80,9 @@ func TestValidateRejects(t *testing.T) {
 		{"format", func(c *Config) { c.Log.Format = "yaml" }, `log.format "yaml": want one of text, json`},
 		{"no partitions", func(c *Config) { c.Store.Partitions = 0 }, `store.partitions 0: want 1..4096`},
 		{"too many partitions", func(c *Config) { c.Store.Partitions = 4097 }, `store.partitions 4097: want 1..4096`},
+		{"no replicas", func(c *Config) { c.Store.NVal = 0 }, `store.n_val 0: want 1..9`},
+		{"read quorum above n_val", func(c *Config) { c.Store.R = 4 }, `store.r 4: want 1..3`},
+		{"no write quorum", func(c *Config) { c.Store.W = 0 }, `store.w 0: want 1..3`},
 		{"zero timeout", func(c *Config) { c.Shutdown.Timeout = 0 }, `shutdown.timeout "0s": want a positive duration`},
 		{"negative timeout", func(c *Config) { c.Shutdown.Timeout = -time.Second }, `shutdown.timeout "-1s": want a positive duration`},
 	}
