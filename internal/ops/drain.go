@@ -30,7 +30,9 @@ import (
 // It returns once every connection is closed or hijacked, or when ctx
 // ends, after closing the remaining connections, with ctx's error. Serve
 // then returns nil. Unlike Shutdown, Drain never closes idle connections
-// while a client may be sending on them.
+// while a client may be sending on them, and serves a request that
+// arrives on a connection accepted before it began (net/http's Shutdown
+// hangs up on those without an answer).
 func (s *Server) Drain(ctx context.Context) error {
 	s.draining.Store(true)
 	s.mu.Lock()
