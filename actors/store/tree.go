@@ -21,6 +21,7 @@ type Service struct {
 	m     *Metrics
 	wal   *walQueue
 	parts []partition
+	hooks hooks // write hooks (hooks.go)
 	// waiters holds Local's idle reply slots (*waiter).
 	waiters sync.Pool
 }
@@ -48,8 +49,9 @@ func NewService(db *storage.DB, codec Codec, m *Metrics) *Service {
 // full mailbox refuses the request (the caller learns of the overload).
 const vnodeMailbox = 256
 
-// Tree is the supervision tree of the store: the WAL syncer, then one
-// vnode per partition, each restarted on its own (one for one).
+// Tree is the supervision tree of the store: the WAL syncer, the bulk
+// actor (bulk.go), then one vnode per partition, each restarted on its
+// own (one for one).
 func (s *Service) Tree() supervisors.Supervisor {
 	return supervisors.Supervisor{
 		Name:      "store_sup",
@@ -57,11 +59,12 @@ func (s *Service) Tree() supervisors.Supervisor {
 		Intensity: 10,
 		Period:    10,
 		Children: func() []supervisors.Child {
-			children := make([]supervisors.Child, 0, len(s.parts)+1)
+			children := make([]supervisors.Child, 0, len(s.parts)+2)
 			children = append(children, supervisors.ActorChild(runtime.Spec{
 				Name: WALName,
 				New:  func() runtime.Actor { return &walSyncer{q: s.wal} },
 			}))
+			children = append(children, supervisors.ActorChild(s.BulkSpec()))
 			for p := range s.parts {
 				// Small mailboxes: callers on this node queue writes to
 				// the partition directly (Local), so only other nodes'

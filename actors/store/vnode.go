@@ -26,6 +26,7 @@ type vnode struct {
 	now   func() time.Time
 	wal   *walQueue
 	part  *partition // shared with other incarnations
+	hooks *hooks     // the Service's write hooks
 	stop  chan struct{}
 	// The worker's: the batch being built and the values and names it
 	// leaves, for reads of later writes in the same batch. The last job
@@ -49,7 +50,7 @@ type job struct {
 }
 
 func newVnode(index int, s *Service, part *partition) *vnode {
-	return &vnode{index: index, db: s.db, codec: s.codec, m: s.m, wal: s.wal, part: part, now: time.Now}
+	return &vnode{index: index, db: s.db, codec: s.codec, m: s.m, wal: s.wal, part: part, hooks: &s.hooks, now: time.Now}
 }
 
 // Init starts the worker. The actor only accepts and orders requests; the
@@ -121,6 +122,14 @@ func (v *vnode) work(jobs <-chan job, stop <-chan struct{}) {
 		var cerr error
 		if v.batch.Len() > 0 {
 			cerr = v.db.Commit(v.batch, false)
+		}
+		if cerr == nil && v.hooks.active() {
+			// Write hooks (hooks.go) see each committed write in order.
+			for i, j := range pending {
+				if results[i].err == nil {
+					v.hooks.applied(v.db, v.index, j.req, results[i].reply)
+				}
+			}
 		}
 		v.batch.Reset()
 		if len(v.values) > 0 {
