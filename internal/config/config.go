@@ -56,6 +56,12 @@ type Dist struct {
 	// EPMDPort is the port of the node registrar (EPMD), 1..65535, distinct
 	// from ListenPort. TOML dist.epmd_port, env FIFO_EPMD_PORT, default 4369.
 	EPMDPort int
+	// Routes send the node's connections to the named peers to fixed
+	// addresses instead of those the registrar knows (peers outside the
+	// registrar's reach, or proxies in cluster tests). TOML dist.routes as
+	// an array of "name=host:port" strings, env FIFO_DIST_ROUTES as
+	// "name=host:port,name=host:port", default none.
+	Routes []Route
 }
 
 // Log is the [log] table.

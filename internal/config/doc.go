@@ -14,7 +14,7 @@
 //
 //	[node]     name, data_dir, release
 //	[http]     addr
-//	[dist]     listen_host, listen_port, epmd_port
+//	[dist]     listen_host, listen_port, epmd_port, routes
 //	[log]      level, format
 //	[store]    partitions, n_val, r, w
 //	[shutdown] timeout

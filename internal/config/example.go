@@ -33,6 +33,10 @@ listen_host = "127.0.0.1"
 listen_port = 4370
 # Node registrar (EPMD) port, 1..65535. Env FIFO_EPMD_PORT.
 epmd_port = 4369
+# Fixed addresses of peer nodes, ahead of the registrar: "name=host:port"
+# strings, e.g. ["fifo@ctl2=10.0.0.2:4370"]. Env FIFO_DIST_ROUTES
+# ("name=host:port,name=host:port").
+routes = []
 
 [log]
 # debug, info, warn or error. Env FIFO_LOG_LEVEL.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/BurntSushi/toml"
@@ -19,7 +20,7 @@ func TestExampleRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != config.Default() {
+	if !reflect.DeepEqual(got, config.Default()) {
 		t.Fatalf("Load(Example()) = %+v\nwant Default() %+v", got, config.Default())
 	}
 }
@@ -35,9 +36,9 @@ func TestExampleSetsEveryKey(t *testing.T) {
 	for _, table := range raw {
 		n += len(table)
 	}
-	// Default has 19 settings; TestSchemaCoversConfig ties that to Config.
-	if n != 19 {
-		t.Fatalf("Example sets %d keys, want 19: %v", n, raw)
+	// Default has 20 settings; TestSchemaCoversConfig ties that to Config.
+	if n != 20 {
+		t.Fatalf("Example sets %d keys, want 20: %v", n, raw)
 	}
 }
 

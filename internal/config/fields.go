@@ -31,6 +31,7 @@ func fields(c *Config) []field {
 		{"dist", "listen_host", "FIFO_DIST_HOST", stringValue{&c.Dist.ListenHost}},
 		{"dist", "listen_port", "FIFO_DIST_PORT", intValue{&c.Dist.ListenPort}},
 		{"dist", "epmd_port", "FIFO_EPMD_PORT", intValue{&c.Dist.EPMDPort}},
+		{"dist", "routes", "FIFO_DIST_ROUTES", routesValue{&c.Dist.Routes}},
 		{"log", "level", "FIFO_LOG_LEVEL", stringValue{&c.Log.Level}},
 		{"log", "format", "FIFO_LOG_FORMAT", stringValue{&c.Log.Format}},
 		{"store", "partitions", "FIFO_PARTITIONS", intValue{&c.Store.Partitions}},
@@ -124,5 +125,41 @@ func (v durationValue) setEnv(s string) error {
 		return fmt.Errorf("%q is not a duration (e.g. \"10s\")", s)
 	}
 	*v.p = d
+	return nil
+}
+
+// routesValue is a list of routes: a TOML array of "name=host:port"
+// strings, or a comma-separated environment variable.
+type routesValue struct{ p *[]Route }
+
+func (v routesValue) kind() string { return `array of "name=host:port" strings` }
+
+func (v routesValue) setTOML(x any) error {
+	items, ok := x.([]any)
+	if !ok {
+		return errWrongType
+	}
+	var routes []Route
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			return errWrongType
+		}
+		r, err := ParseRoute(s)
+		if err != nil {
+			return err
+		}
+		routes = append(routes, r)
+	}
+	*v.p = routes
+	return nil
+}
+
+func (v routesValue) setEnv(s string) error {
+	routes, err := ParseRoutes(s)
+	if err != nil {
+		return err
+	}
+	*v.p = routes
 	return nil
 }

@@ -19,6 +19,7 @@ func FuzzLoad(f *testing.F) {
 		"store.partitions = 99999999999999999999",
 		"[shutdown]\ntimeout = \"-5m\"",
 		"\"node.name\" = 1\n'' = 2",
+		"[dist]\nroutes = [\"a@b=h:1\", \"x\"]",
 	} {
 		f.Add([]byte(seed))
 	}

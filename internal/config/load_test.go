@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func TestLoadDefaults(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got != Default() {
+		if !reflect.DeepEqual(got, Default()) {
 			t.Fatalf("%s: Load = %+v, want Default() %+v", name, got, Default())
 		}
 	}
@@ -36,6 +37,10 @@ func TestLoadFileOverrides(t *testing.T) {
 		{"[dist]\nlisten_host = \"10.0.0.1\"", func(c *Config) { c.Dist.ListenHost = "10.0.0.1" }},
 		{"[dist]\nlisten_port = 5000", func(c *Config) { c.Dist.ListenPort = 5000 }},
 		{"[dist]\nepmd_port = 5001", func(c *Config) { c.Dist.EPMDPort = 5001 }},
+		{"[dist]\nroutes = [\"a@h=127.0.0.1:5002\", \" b@h = h2:5003 \"]", func(c *Config) {
+			c.Dist.Routes = []Route{{"a@h", "127.0.0.1", 5002}, {"b@h", "h2", 5003}}
+		}},
+		{"[dist]\nroutes = []", func(*Config) {}},
 		{"[log]\nlevel = \"debug\"", func(c *Config) { c.Log.Level = "debug" }},
 		{"[log]\nformat = \"json\"", func(c *Config) { c.Log.Format = "json" }},
 		{"[store]\npartitions = 128", func(c *Config) { c.Store.Partitions = 128 }},
@@ -56,7 +61,7 @@ func TestLoadFileOverrides(t *testing.T) {
 			}
 			want := Default()
 			tt.want(&want)
-			if got != want {
+			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("Load = %+v\nwant   %+v", got, want)
 			}
 		})
@@ -75,6 +80,9 @@ func TestLoadEnvOverrides(t *testing.T) {
 		{"FIFO_DIST_HOST", "0.0.0.0", func(c *Config) { c.Dist.ListenHost = "0.0.0.0" }},
 		{"FIFO_DIST_PORT", "5000", func(c *Config) { c.Dist.ListenPort = 5000 }},
 		{"FIFO_EPMD_PORT", "5001", func(c *Config) { c.Dist.EPMDPort = 5001 }},
+		{"FIFO_DIST_ROUTES", "a@h=127.0.0.1:5002,,b@h=[::1]:5003,", func(c *Config) {
+			c.Dist.Routes = []Route{{"a@h", "127.0.0.1", 5002}, {"b@h", "::1", 5003}}
+		}},
 		{"FIFO_LOG_LEVEL", "warn", func(c *Config) { c.Log.Level = "warn" }},
 		{"FIFO_LOG_FORMAT", "json", func(c *Config) { c.Log.Format = "json" }},
 		{"FIFO_PARTITIONS", "256", func(c *Config) { c.Store.Partitions = 256 }},
@@ -95,7 +103,7 @@ func TestLoadEnvOverrides(t *testing.T) {
 			}
 			want := Default()
 			tt.want(&want)
-			if got != want {
+			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("Load = %+v\nwant   %+v", got, want)
 			}
 		})
@@ -135,6 +143,11 @@ func TestLoadFileErrors(t *testing.T) {
 		{"array of tables for table", "[[node]]\nname = \"a@b\"", `key "node": expected table, got array of tables`},
 		{"table for value", "[node.name]\nx = 1", `key "node.name": expected string, got table`},
 		{"inline table for value", "[node]\nname = { x = 1 }", `key "node.name": expected string, got table`},
+		{"string for routes", "[dist]\nroutes = \"a@b=h:1\"", `key "dist.routes": expected array of "name=host:port" strings, got string`},
+		{"integer in routes", "[dist]\nroutes = [1]", `key "dist.routes": expected array of "name=host:port" strings, got array`},
+		{"route without address", "[dist]\nroutes = [\"a@b\"]", `key "dist.routes": route "a@b": want name=host:port`},
+		{"route without port", "[dist]\nroutes = [\"a@b=h\"]", `key "dist.routes": route "a@b=h": want name=host:port`},
+		{"routes table", "[dist.routes]\nx = 1", `key "dist.routes": expected array of "name=host:port" strings, got table`},
 		{"syntax", "[node]\nname = = 1", "line 2: "},
 		{"integer overflow", "[store]\npartitions = 99999999999999999999", "line 2: "},
 		{"duplicate key", "[node]\nname = \"a@b\"\nname = \"c@d\"", "line 3: "},
@@ -185,6 +198,9 @@ func TestLoadEnvErrors(t *testing.T) {
 		{"FIFO_EPMD_PORT", "43 69", `config: env FIFO_EPMD_PORT: "43 69" is not an integer`},
 		{"FIFO_PARTITIONS", "1e3", `config: env FIFO_PARTITIONS: "1e3" is not an integer`},
 		{"FIFO_PARTITIONS", "99999999999999999999", `config: env FIFO_PARTITIONS: "99999999999999999999" is not an integer`},
+		{"FIFO_DIST_ROUTES", "a@b=h", `config: env FIFO_DIST_ROUTES: route "a@b=h": want name=host:port`},
+		{"FIFO_DIST_ROUTES", "a@b=h:1,c@d", `config: env FIFO_DIST_ROUTES: route "c@d": want name=host:port`},
+		{"FIFO_DIST_ROUTES", "a@b=h:x", `config: env FIFO_DIST_ROUTES: route "a@b=h:x": port "x" is not a number`},
 		{"FIFO_SHUTDOWN_TIMEOUT", "10", `config: env FIFO_SHUTDOWN_TIMEOUT: "10" is not a duration (e.g. "10s")`},
 		{"FIFO_SHUTDOWN_TIMEOUT", "soon\nplease", `config: env FIFO_SHUTDOWN_TIMEOUT: "soon\nplease" is not a duration (e.g. "10s")`},
 	}

@@ -11,7 +11,7 @@ import (
 func TestSchemaCoversConfig(t *testing.T) {
 	var c Config
 	keys, envs := map[string]bool{}, map[string]bool{}
-	sample := map[string]string{"string": "x", "integer": "7"}
+	sample := map[string]string{"string": "x", "integer": "7", routesValue{}.kind(): "a@b=c:1"}
 	fs := fields(&c)
 	for _, f := range fs {
 		if keys[f.key()] || envs[f.env] {

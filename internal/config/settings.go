@@ -60,6 +60,8 @@ func show(v value) string {
 		return strconv.Itoa(*v.p)
 	case durationValue:
 		return v.p.String()
+	case routesValue:
+		return FormatRoutes(*v.p)
 	}
 	return "?"
 }

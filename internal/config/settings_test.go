@@ -27,6 +27,10 @@ func TestSettings(t *testing.T) {
 	if !got["snarl.admin_password"].Secret || got["dist.epmd_port"].Env != "FIFO_EPMD_PORT" {
 		t.Errorf("settings %+v", got)
 	}
+	c.Dist.Routes = []Route{{"a@h", "127.0.0.1", 1}, {"b@h", "::1", 2}}
+	if s, ok := c.Setting("dist.routes"); !ok || s.Value != "a@h=127.0.0.1:1,b@h=[::1]:2" || s.Env != "FIFO_DIST_ROUTES" {
+		t.Errorf("routes = %+v, %v", s, ok)
+	}
 	c.Snarl.AdminPassword = ""
 	if s, ok := c.Setting("SNARL.admin_password"); !ok || s.Value != "" {
 		t.Errorf("unset secret = %+v, %v", s, ok)

@@ -24,6 +24,7 @@ func (c Config) Validate() error {
 	if c.Dist.ListenPort == c.Dist.EPMDPort {
 		p.check("want a port other than dist.epmd_port", "dist.listen_port", c.Dist.ListenPort)
 	}
+	checkRoutes(&p, "dist.routes", c.Dist.Routes)
 	p.check(oneOf(c.Log.Level, "debug", "info", "warn", "error"), "log.level", c.Log.Level)
 	p.check(oneOf(c.Log.Format, "text", "json"), "log.format", c.Log.Format)
 	p.check(inRange(c.Store.Partitions, 1, 4096), "store.partitions", c.Store.Partitions)

@@ -34,6 +34,9 @@ func TestValidateAccepts(t *testing.T) {
 		{"one replica", func(c *Config) { c.Store.NVal, c.Store.R, c.Store.W = 1, 1, 1 }},
 		{"all replicas", func(c *Config) { c.Store.NVal, c.Store.R, c.Store.W = 5, 5, 5 }},
 		{"short timeout", func(c *Config) { c.Shutdown.Timeout = time.Nanosecond }},
+		{"routes", func(c *Config) {
+			c.Dist.Routes = []Route{{"a@h", "127.0.0.1", 1}, {"b@node1.example.com", "::1", 65535}, {"c@h", "node2", 4370}}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,6 +78,11 @@ func TestValidateRejects(t *testing.T) {
 		{"dist port too big", func(c *Config) { c.Dist.ListenPort = 65536 }, `dist.listen_port 65536: want 1..65535`},
 		{"epmd port negative", func(c *Config) { c.Dist.EPMDPort = -1 }, `dist.epmd_port -1: want 1..65535`},
 		{"ports clash", func(c *Config) { c.Dist.ListenPort = 4369 }, `dist.listen_port 4369: want a port other than dist.epmd_port`},
+		{"route node name", func(c *Config) { c.Dist.Routes = []Route{{"a", "h", 1}} }, `dist.routes "a=h:1": want a node name short@host`},
+		{"route host", func(c *Config) { c.Dist.Routes = []Route{{"a@b", "bad host", 1}} }, `dist.routes "a@b=bad host:1": want a host name or IP address`},
+		{"route port 0", func(c *Config) { c.Dist.Routes = []Route{{"a@b", "h", 0}} }, `dist.routes "a@b=h:0": want a port in 1..65535`},
+		{"route port too big", func(c *Config) { c.Dist.Routes = []Route{{"a@b", "h", 65536}} }, `dist.routes "a@b=h:65536": want a port in 1..65535`},
+		{"route twice", func(c *Config) { c.Dist.Routes = []Route{{"a@b", "h", 1}, {"a@b", "h", 2}} }, `dist.routes "a@b=h:2": want one route per node`},
 		{"level upper case", func(c *Config) { c.Log.Level = "INFO" }, `log.level "INFO": want one of debug, info, warn, error`},
 		{"level empty", func(c *Config) { c.Log.Level = "" }, `log.level "": want one of debug, info, warn, error`},
 		{"format", func(c *Config) { c.Log.Format = "yaml" }, `log.format "yaml": want one of text, json`},
