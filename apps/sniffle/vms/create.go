@@ -132,7 +132,8 @@ type flow struct {
 	ds       record.Dataset
 	claimed  map[string]int64 // org resources taken
 	leases   []cloud.Lease
-	reserved string // hypervisor holding a memory reservation
+	reserved string         // hypervisor holding a memory reservation
+	pending  map[string]any // VM fields for the next write (flowwrite.go)
 }
 
 // Run is the create flow of a registered VM (fifo.md §5.2). Every failure
@@ -190,9 +191,8 @@ func (s *Service) fail(ctx context.Context, f *flow, cause error) error {
 			s.logger.Warn("org resource not returned", "vm", id, "org", f.owner, "resource", res, "err", err)
 		}
 	}
-	s.log(ctx, id, reason)
-	err := s.set(ctx, id, map[string]any{"state": StateFailed, "creating": record.Creating{}, "error": reason,
-		"hypervisor": ""})
+	err := s.write(ctx, f, map[string]any{"state": StateFailed, "creating": record.Creating{}, "error": reason,
+		"hypervisor": ""}, reason)
 	s.events.Publish(id, "state", StateFailed)
 	return err
 }
@@ -208,8 +208,7 @@ func (s *Service) releaseLeases(ctx context.Context, f *flow) {
 
 // create runs the steps up to the hand-off to the agent.
 func (s *Service) create(ctx context.Context, f *flow) error {
-	id := f.vm.UUID
-	if err := s.phase(ctx, id, StatePlacing); err != nil {
+	if err := s.phase(ctx, f, StatePlacing); err != nil {
 		return err
 	}
 	if f.vm.CreatedBy != "" {
@@ -220,9 +219,9 @@ func (s *Service) create(ctx context.Context, f *flow) error {
 		f.owner = org
 	}
 	if f.owner == "" {
-		s.log(ctx, id, "No owner: the creator has no active org")
+		s.logFlow(ctx, f, "No owner: the creator has no active org")
 	}
-	if err := s.phase(ctx, id, StateFetchingPackage); err != nil {
+	if err := s.phase(ctx, f, StateFetchingPackage); err != nil {
 		return err
 	}
 	r, err := s.repo.Load(ctx, record.BucketPackage, f.vm.Package)
@@ -239,7 +238,7 @@ func (s *Service) create(ctx context.Context, f *flow) error {
 	if err := s.ownerSteps(ctx, f); err != nil {
 		return err
 	}
-	if err := s.phase(ctx, id, StateFetchingDataset); err != nil {
+	if err := s.phase(ctx, f, StateFetchingDataset); err != nil {
 		return err
 	}
 	if f.ds, err = s.cloud.Dataset(ctx, f.vm.Dataset); err != nil {
@@ -252,20 +251,10 @@ func (s *Service) create(ctx context.Context, f *flow) error {
 	if err != nil {
 		return err
 	}
-	if err := s.phase(ctx, id, StateFetchingServer); err != nil {
+	if err := s.phase(ctx, f, StateFetchingServer); err != nil {
 		return err
 	}
 	return s.place(ctx, f, req)
-}
-
-// phase records a create step in the VM's state and creating phase.
-func (s *Service) phase(ctx context.Context, id, state string) error {
-	c := record.Creating{Phase: state, Secs: s.now().Unix()}
-	if err := s.set(ctx, id, map[string]any{"state": state, "creating": c}); err != nil {
-		return err
-	}
-	s.events.Publish(id, "state", state)
-	return nil
 }
 
 // claimOrgResources checks and takes what the package needs of the
@@ -307,7 +296,7 @@ func (s *Service) ownerSteps(ctx context.Context, f *flow) error {
 		return nil
 	}
 	id := f.vm.UUID
-	if err := s.set(ctx, id, map[string]any{"owner": f.owner}); err != nil {
+	if err := s.write(ctx, f, map[string]any{"owner": f.owner}, ""); err != nil {
 		return err
 	}
 	s.events.Publish(id, "update", map[string]any{"owner": f.owner})
@@ -481,7 +470,7 @@ func (s *Service) place(ctx context.Context, f *flow, req placement.Request) err
 		res := p.Rank(hvs, s.seed())
 		if err := res.Err(); err != nil {
 			last = "no hypervisor: " + res.Summary()
-			s.log(ctx, f.vm.UUID, fmt.Sprintf("attempt %d: %s", attempt, last))
+			s.logFlow(ctx, f, fmt.Sprintf("attempt %d: %s", attempt, last))
 			continue
 		}
 		for _, c := range res.Candidates {
@@ -494,7 +483,7 @@ func (s *Service) place(ctx context.Context, f *flow, req placement.Request) err
 			}
 			last = why
 		}
-		s.log(ctx, f.vm.UUID, fmt.Sprintf("attempt %d: every candidate refused (last: %s)", attempt, last))
+		s.logFlow(ctx, f, fmt.Sprintf("attempt %d: every candidate refused (last: %s)", attempt, last))
 	}
 	return failf("no hypervisor after %d attempts: %s", s.opts.MaxRetries, last)
 }
@@ -537,8 +526,7 @@ func (s *Service) tryHypervisor(ctx context.Context, f *flow, hv record.Hypervis
 		return undo(err.Error())
 	}
 	if err := s.agents.Create(ctx, hv.UUID, spec); err != nil {
-		s.log(ctx, id, fmt.Sprintf("create on %s failed: %v", hv.UUID, err))
-		_ = s.set(ctx, id, map[string]any{"hypervisor": "pooled"})
+		_ = s.write(ctx, f, map[string]any{"hypervisor": "pooled"}, fmt.Sprintf("create on %s failed: %v", hv.UUID, err))
 		return undo(fmt.Sprintf("%s: %v", hv.UUID, err))
 	}
 	// The agent's VM holds the memory now; its state reports take over.
@@ -643,8 +631,8 @@ func (s *Service) recordPlacement(ctx context.Context, id string, f *flow, hv st
 	if len(cfgNICs) > 0 {
 		maps["config"] = map[string]any{"networks": cfgNICs}
 	}
-	fields := map[string]any{"hypervisor": hv, "state": StateCreating,
-		"creating": record.Creating{Phase: "hypervisor", Secs: s.now().Unix()}}
+	fields := f.withPending(map[string]any{"hypervisor": hv, "state": StateCreating,
+		"creating": record.Creating{Phase: "hypervisor", Secs: s.now().Unix()}})
 	return s.repo.Update(ctx, record.BucketVM, id, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		for _, k := range sortedKeys(fields) {
 			if _, err := r.SetField(st, k, fields[k]); err != nil {

@@ -131,8 +131,8 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 //
 // Both the delete call and the agent's "deleted" report may get here: the
 // first one does the work, one arriving meanwhile returns at once and one
-// arriving later finds no VM. (Not a repo lock: the work below takes
-// those, and they are striped, not reentrant.)
+// arriving later finds no VM. (Not a repo update: the work below makes
+// those, and a record's updates do not nest.)
 func (s *Service) finishDelete(ctx context.Context, vm record.VM) error {
 	id := vm.UUID
 	if _, busy := s.finishing.LoadOrStore(id, struct{}{}); busy {
