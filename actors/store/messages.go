@@ -40,6 +40,17 @@ type (
 		Raw    []byte
 		Reason string
 	}
+	// PutNameReq sets the holder of Bucket/Name to ID unconditionally, or
+	// frees the name when ID is empty; the reply is Ack. It is how the
+	// owner of a name's partition (the only vnode that takes claims, see
+	// actors/replica) copies a name's state to the partition's other
+	// replicas, so that a handoff or anti-entropy from any of them carries
+	// it. Never send it to the owner: claims go through ClaimNameReq.
+	PutNameReq struct {
+		Bucket string
+		Name   string
+		ID     string
+	}
 	// Ack answers requests that return nothing.
 	Ack struct {
 		OK bool
@@ -53,5 +64,6 @@ func init() {
 	runtime.MustRegisterMessage("store.ClaimNameReq", ClaimNameReq{})
 	runtime.MustRegisterMessage("store.ReleaseNameReq", ReleaseNameReq{})
 	runtime.MustRegisterMessage("store.QuarantineReq", QuarantineReq{})
+	runtime.MustRegisterMessage("store.PutNameReq", PutNameReq{})
 	runtime.MustRegisterMessage("store.Ack", Ack{})
 }

@@ -67,7 +67,7 @@ func (v *vnode) Init(p *runtime.Process) {
 
 func (v *vnode) HandleCall(p *runtime.Process, from runtime.From, req any) (any, error) {
 	switch req.(type) {
-	case ApplyReq, DeleteReq, ClaimNameReq, ReleaseNameReq, QuarantineReq:
+	case ApplyReq, DeleteReq, ClaimNameReq, ReleaseNameReq, QuarantineReq, PutNameReq:
 	default:
 		return nil, fmt.Errorf("vnode %d: %w: %T", v.index, runtime.ErrUnsupported, req)
 	}
@@ -172,6 +172,8 @@ func (v *vnode) stage(req any) (any, error) {
 		return v.release(r)
 	case QuarantineReq:
 		return v.quarantineIfSame(r)
+	case PutNameReq:
+		return v.putName(r)
 	}
 	return nil, fmt.Errorf("vnode %d: %w: %T", v.index, runtime.ErrUnsupported, req)
 }
@@ -332,6 +334,8 @@ func opName(x any) string {
 		return "release"
 	case QuarantineReq:
 		return "quarantine"
+	case PutNameReq:
+		return "put_name"
 	}
 	return "other"
 }
