@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	fifoconfig "github.com/fifogo/fifo/internal/config"
 )
 
 // config is the agent's configuration: defaults, overridden by FIFO_*
@@ -23,6 +25,7 @@ type config struct {
 	DistHost   string        // --dist-host, FIFO_DIST_HOST
 	DistPort   int           // --dist-port, FIFO_DIST_PORT
 	EPMDPort   int           // --epmd-port, FIFO_EPMD_PORT
+	DistRoutes []string      // --dist-routes, FIFO_DIST_ROUTES (comma-separated): name=host:port routes ahead of the registrar
 	CookieFile string        // --cookie-file, FIFO_COOKIE_FILE
 	LogLevel   string        // --log-level, FIFO_LOG_LEVEL
 	LogFormat  string        // --log-format, FIFO_LOG_FORMAT
@@ -114,6 +117,7 @@ func (c *config) envVars() []envVar {
 		{"FIFO_DIST_HOST", str(&c.DistHost)},
 		{"FIFO_DIST_PORT", num(&c.DistPort)},
 		{"FIFO_EPMD_PORT", num(&c.EPMDPort)},
+		{"FIFO_DIST_ROUTES", list(&c.DistRoutes)},
 		{"FIFO_COOKIE_FILE", str(&c.CookieFile)},
 		{"FIFO_LOG_LEVEL", str(&c.LogLevel)},
 		{"FIFO_LOG_FORMAT", str(&c.LogFormat)},
@@ -158,6 +162,7 @@ func (c *config) bindFlags(cmd *cobra.Command) {
 	fs.StringVar(&c.DistHost, "dist-host", c.DistHost, "interface the distribution listens on (default: the node name's host) [FIFO_DIST_HOST]")
 	fs.IntVar(&c.DistPort, "dist-port", c.DistPort, "distribution port [FIFO_DIST_PORT]")
 	fs.IntVar(&c.EPMDPort, "epmd-port", c.EPMDPort, "port of the node registrar (EPMD) on this host and the control nodes' [FIFO_EPMD_PORT]")
+	fs.StringSliceVar(&c.DistRoutes, "dist-routes", c.DistRoutes, "static routes name=host:port to peer nodes, used instead of the registrar (repeat or comma-separate) [FIFO_DIST_ROUTES]")
 	fs.StringVar(&c.CookieFile, "cookie-file", c.CookieFile, "file holding the cluster cookie, mode 0600 (default <data-dir>/cookie, created if missing) [FIFO_COOKIE_FILE]")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error [FIFO_LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json [FIFO_LOG_FORMAT]")
@@ -189,6 +194,9 @@ func (c config) validate() error {
 			errs = append(errs, fmt.Errorf("node name %q: want name@host", n))
 		}
 	}
+	if _, err := c.routes(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("empty data dir"))
 	}
@@ -213,6 +221,22 @@ func (c config) validate() error {
 		return nil
 	}
 	return errors.Join(errs...)
+}
+
+// routes parses and checks DistRoutes into the runtime's form.
+func (c config) routes() (map[string]string, error) {
+	var rs []fifoconfig.Route
+	for _, s := range c.DistRoutes {
+		r, err := fifoconfig.ParseRoute(s)
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	if err := fifoconfig.CheckRoutes(rs); err != nil {
+		return nil, err
+	}
+	return fifoconfig.RouteMap(rs), nil
 }
 
 // simStateFile is the simulated host's state file in the data dir.

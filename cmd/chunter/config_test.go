@@ -61,6 +61,10 @@ func TestConfigRefusals(t *testing.T) {
 		func(c *config) { c.DataDir = "" },
 		func(c *config) { c.SimCreateDelay = -time.Second },
 		func(c *config) { c.Resync = 0 },
+		func(c *config) { c.DistRoutes = []string{"fifo@a"} },
+		func(c *config) { c.DistRoutes = []string{"fifo@a=127.0.0.1:0"} },
+		func(c *config) { c.DistRoutes = []string{"fifo=127.0.0.1:1"} },
+		func(c *config) { c.DistRoutes = []string{"fifo@a=h:1", "fifo@a=h:2"} },
 	} {
 		c := defaultConfig()
 		c.Join = []string{"fifo@a"}
@@ -68,6 +72,35 @@ func TestConfigRefusals(t *testing.T) {
 		if err := c.validate(); err == nil {
 			t.Errorf("accepted %+v", c)
 		}
+	}
+}
+
+// Routes come from FIFO_DIST_ROUTES or --dist-routes (which wins), in
+// the runtime's form.
+func TestDistRoutes(t *testing.T) {
+	c := defaultConfig()
+	c.Join = []string{"fifo@a"}
+	if err := c.applyEnv(envOf(map[string]string{"FIFO_DIST_ROUTES": "fifo@a=127.0.0.1:5001, fifo@b=[::1]:5002"})); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.routes()
+	if err != nil || len(got) != 2 || got["fifo@a"] != "127.0.0.1:5001" || got["fifo@b"] != "[::1]:5002" {
+		t.Fatalf("routes from env = %v, %v", got, err)
+	}
+	cmd := &cobra.Command{Use: "x"}
+	c.bindFlags(cmd)
+	if err := cmd.Flags().Parse([]string{"--dist-routes", "fifo@a=127.0.0.1:6001", "--dist-routes", "fifo@c=h:6002"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = c.routes()
+	if err != nil || len(got) != 2 || got["fifo@a"] != "127.0.0.1:6001" || got["fifo@c"] != "h:6002" {
+		t.Fatalf("routes from flags = %v, %v", got, err)
+	}
+	if err := c.validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := defaultConfig().routes(); got != nil || err != nil {
+		t.Fatalf("no routes = %v, %v", got, err)
 	}
 }
 

@@ -80,10 +80,14 @@ func runAgent(ctx context.Context, cfg config, logger *slog.Logger, out io.Write
 	rm := runtime.NewMetrics(reg)
 	restoreLogs := runtime.BridgeLogs(log, rm)
 	defer restoreLogs()
+	routes, err := cfg.routes()
+	if err != nil {
+		return usageError{err}
+	}
 	// The node outlives ctx: its cancellation starts the orderly stop.
 	node, err := runtime.Start(context.WithoutCancel(ctx), runtime.Options{
 		Name: cfg.NodeName, Cookie: cookie, ListenHost: cfg.DistHost, ListenPort: uint16(cfg.DistPort),
-		EPMDPort: uint16(cfg.EPMDPort), Logger: log, Metrics: rm, StopTimeout: cfg.Shutdown,
+		EPMDPort: uint16(cfg.EPMDPort), Routes: routes, Logger: log, Metrics: rm, StopTimeout: cfg.Shutdown,
 	})
 	if err != nil {
 		return err
