@@ -183,27 +183,41 @@ type Switch struct {
 
 // Install makes the unpacked release v current, after checking its files
 // against its manifest, and points the current link at it.
-func (r *Root) Install(v string) (Switch, error) {
-	sw, err := r.switchWith(func(s State) (State, error) { return s.Install(v) })
+func (r *Root) Install(v string) (Switch, error) { return r.InstallWith(v, nil) }
+
+// InstallWith is Install, then apply (when not nil) with the lock still
+// held: a live upgrade of the running node. If apply fails, the record
+// and the link are put back as they were, and its error is returned.
+func (r *Root) InstallWith(v string, apply func(Switch) error) (Switch, error) {
+	sw, err := r.switchWith(func(s State) (State, error) { return s.Install(v) }, apply)
 	if err != nil {
-		return Switch{}, fmt.Errorf("install %s: %w", v, err)
+		return sw, fmt.Errorf("install %s: %w", v, err)
 	}
 	return sw, nil
 }
 
 // Rollback returns to the permanent (or previous) release; see
 // State.Rollback.
-func (r *Root) Rollback() (Switch, error) {
-	sw, err := r.switchWith(State.Rollback)
+func (r *Root) Rollback() (Switch, error) { return r.RollbackWith(nil) }
+
+// RollbackWith is Rollback, then apply as InstallWith does.
+func (r *Root) RollbackWith(apply func(Switch) error) (Switch, error) {
+	sw, err := r.switchWith(State.Rollback, apply)
 	if err != nil {
-		return Switch{}, fmt.Errorf("rollback: %w", err)
+		return sw, fmt.Errorf("rollback: %w", err)
 	}
 	return sw, nil
 }
 
+// ErrApply wraps the error of a switch's apply step, after which the
+// switch was undone.
+var ErrApply = errors.New("switch undone")
+
 // switchWith applies a change of the current release: check the target's
-// files, write the record, then move the link.
-func (r *Root) switchWith(step func(State) (State, error)) (Switch, error) {
+// files, write the record, then move the link; then apply (if any), and
+// if it fails, restore the record and the link. A failed apply returns the
+// Switch it undid.
+func (r *Root) switchWith(step func(State) (State, error), apply func(Switch) error) (Switch, error) {
 	ok, err := r.exists()
 	if err != nil {
 		return Switch{}, err
@@ -219,18 +233,41 @@ func (r *Root) switchWith(step func(State) (State, error)) (Switch, error) {
 			return err
 		}
 		sw = Switch{From: s.Current, To: n.Current, Changed: n.Current != s.Current}
-		if !sw.Changed {
+		if sw.Changed {
+			if _, err := checkDir(r.ReleaseDir(n.Current)); err != nil {
+				return err
+			}
+			if err := r.record.write(n); err != nil {
+				return err
+			}
+			if err := setLink(r.opts.Dir, n.Current); err != nil {
+				return err
+			}
+		}
+		if apply == nil {
 			return nil
 		}
-		if _, err := checkDir(r.ReleaseDir(n.Current)); err != nil {
-			return err
+		aerr := apply(sw)
+		if aerr == nil || !sw.Changed {
+			return wrapApply(aerr)
 		}
-		if err := r.record.write(n); err != nil {
-			return err
+		if err := r.record.write(s); err != nil {
+			return errors.Join(wrapApply(aerr), fmt.Errorf("restoring the record: %w", err))
 		}
-		return setLink(r.opts.Dir, n.Current)
+		if err := setLink(r.opts.Dir, s.Current); err != nil {
+			return errors.Join(wrapApply(aerr), fmt.Errorf("restoring the current link: %w", err))
+		}
+		return wrapApply(aerr)
 	})
 	return sw, err
+}
+
+// wrapApply marks an apply step's error.
+func wrapApply(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrApply, err)
 }
 
 // MakePermanent makes the current release v permanent.
