@@ -105,6 +105,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hook
 		ListenHost:  cfg.Dist.ListenHost,
 		ListenPort:  uint16(cfg.Dist.ListenPort),
 		EPMDPort:    uint16(cfg.Dist.EPMDPort),
+		Routes:      config.RouteMap(cfg.Dist.Routes),
 		Logger:      log,
 		Metrics:     rm,
 		StopTimeout: cfg.Shutdown.Timeout,
