@@ -68,6 +68,7 @@ func (a *actor) HandleMessage(p *runtime.Process, msg any) {
 	case runtime.NodeDown:
 		delete(a.monitored, m.Name)
 		p.Logger().Info("ring: member unreachable", "peer", m.Name)
+		a.notify()
 	default:
 		a.Base.HandleMessage(p, msg)
 	}
@@ -96,7 +97,15 @@ func (a *actor) load(p *runtime.Process) {
 		}
 	}
 	a.r = r
+	a.notify()
 	p.After(a.opts.GossipInterval, tick{})
+}
+
+// notify hands the node's current view to Options.OnChange.
+func (a *actor) notify() {
+	if a.opts.OnChange != nil && a.r != nil {
+		a.opts.OnChange(a.status())
+	}
 }
 
 // HandleCall implements runtime.Actor.
@@ -154,6 +163,7 @@ func (a *actor) adopt(p *runtime.Process, r *core.Ring, spread bool) error {
 		return err
 	}
 	a.r = r
+	a.notify()
 	peers := a.reachable()
 	if !spread && len(peers) > 1 {
 		peers = []string{peers[rand.IntN(len(peers))]}
@@ -218,6 +228,7 @@ func (a *actor) tick(p *runtime.Process) {
 		p.MonitorNode(m)
 		a.monitored[m] = true
 		p.Logger().Info("ring: member reachable", "peer", m)
+		a.notify()
 	}
 	if a.r.Claimant() == a.self {
 		next := a.r.Clone()
@@ -298,11 +309,17 @@ func (a *actor) joined(p *runtime.Process, m runtime.Reply) {
 		p.Reply(from, nil, errors.New("join: the seed's ring does not list this node"))
 		return
 	}
+	if a.opts.Partitions != 0 && r.Partitions() != a.opts.Partitions {
+		p.Reply(from, nil, fmt.Errorf("join: %w: the cluster has %d partitions, this node's store %d",
+			core.ErrMismatch, r.Partitions(), a.opts.Partitions))
+		return
+	}
 	if err := save(a.opts.DataDir, r); err != nil {
 		p.Reply(from, nil, fmt.Errorf("join: %w", err))
 		return
 	}
 	a.r = r
+	a.notify()
 	p.Logger().Info("ring: joined", "cluster", r.Cluster(), "members", len(r.MemberNames()))
 	p.Reply(from, nil, nil)
 }

@@ -38,6 +38,12 @@ type Options struct {
 	// CallTimeout bounds a join request to the seed node. Default
 	// DefaultCallTimeout.
 	CallTimeout time.Duration
+	// OnChange, when set, is called with a fresh Status whenever the
+	// node's view changes: the ring is loaded or changes, or a member
+	// becomes reachable or unreachable. It runs in the actor, so it must
+	// be quick and must not call the actor (store the Status and return);
+	// the Status is the callee's to keep.
+	OnChange func(Status)
 }
 
 // withDefaults fills zero fields.
