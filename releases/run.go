@@ -16,8 +16,8 @@ import (
 	"github.com/fifogo/fifo/internal/config"
 	"github.com/fifogo/fifo/internal/ops"
 	"github.com/fifogo/fifo/internal/runtime"
-	"github.com/fifogo/fifo/internal/storage"
 	"github.com/fifogo/fifo/internal/version"
+	"github.com/fifogo/fifo/releases/handoff"
 	"github.com/fifogo/fifo/supervisors"
 )
 
@@ -32,9 +32,11 @@ func (e *ConfigError) Error() string { return e.Err.Error() }
 // Unwrap returns the cause.
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// Hooks let tests and tools observe a running node.
+// Hooks let tests and tools observe a running node, and carry what the
+// process got from outside (a live upgrade's inheritance, how to start a
+// successor, systemd's notification socket).
 type Hooks struct {
-	// OnReady runs once the node serves, with its environment.
+	// OnReady runs each time the node serves (again), with its environment.
 	OnReady func(env *Env)
 	// Codec overrides the record codec (tests).
 	Codec store.Codec
@@ -44,128 +46,132 @@ type Hooks struct {
 	// LogLevel is the level of logger; the console changes it at run time.
 	// Nil: the console cannot.
 	LogLevel *slog.LevelVar
+	// Inherited is what an old process handed to this one in a live
+	// upgrade (handoff.Inherit); nil for a plain start.
+	Inherited *Inherited
+	// Relaunch says how to start a new binary in this process's place for
+	// a live upgrade; without Args the node refuses upgrades.
+	Relaunch Relaunch
+	// NotifySocket is systemd's $NOTIFY_SOCKET ("" when not run by
+	// systemd): the node sends READY=1 when it serves, with MAINPID when
+	// it took over from an old process.
+	NotifySocket string
+}
+
+// Inherited is an old process's hand-over: its listening sockets and the
+// channel to tell it how the take-over goes.
+type Inherited struct {
+	Sockets *handoff.Sockets
+	Child   *handoff.Child
+}
+
+// Relaunch is the command that runs this node, for its successor.
+type Relaunch struct {
+	// Args are the arguments after the binary ("start --config …").
+	Args []string
+	// Env is the environment; Dir the working directory ("" the current).
+	Env []string
+	Dir string
+	// Stdout and Stderr receive the successor's output.
+	Stdout, Stderr io.Writer
 }
 
 // appStartTimeout bounds the start of one application.
 const appStartTimeout = 30 * time.Second
 
 // Run runs a node with cfg until ctx is cancelled, then stops it
-// gracefully within cfg.Shutdown.Timeout. See the package comment for the
-// order of start-up.
+// gracefully within cfg.Shutdown.Timeout, or until it hands over to a new
+// binary (a live upgrade asked on its control socket), then returns nil
+// while the new process serves. See the package comment for the order of
+// start-up and upgrade.go for the upgrade.
 func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hooks) error {
-	mux := http.NewServeMux()
-	srv := ops.NewServer(mux, ops.ServerOptions{})
-	rel, ln, err := preflight(cfg, srv)
+	rel, socks, err := preflight(cfg, hooks.Inherited)
 	if err != nil {
 		return err
 	}
-	defer ln.Close()
+	defer socks.Close()
 	log := logger.With("node", cfg.Node.Name)
 
 	if err := os.MkdirAll(cfg.Node.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir %s: %w", cfg.Node.DataDir, err)
 	}
-	cookie, err := runtime.LoadOrCreateCookie(cfg.Node.DataDir)
-	if err != nil {
+	n := &node{cfg: cfg, log: log, hooks: hooks, rel: rel, socks: socks, upgrades: make(chan upgradeRequest)}
+	if err := n.bindControl(); err != nil {
 		return err
 	}
-
-	info := version.Get()
-	reg := ops.NewRegistry(info)
-	env := &Env{Config: cfg, Logger: log, Registry: reg, Mux: mux, Version: info.Version,
-		Codec: hooks.Codec, StoreMetrics: store.NewMetrics(reg), Out: hooks.Out}
-	if env.Out == nil {
-		env.Out = os.Stdout
-	}
-	if env.Codec == nil {
-		env.Codec = RecordCodec{}
-	}
-	db, err := storage.Open(storeDir(cfg), storage.Options{
-		Partitions: cfg.Store.Partitions,
-		Logger:     log.With("component", "storage"),
-		OnQuarantine: func(q storage.QuarantineEntry) {
-			env.StoreMetrics.Quarantined.Inc()
-			log.Warn("record quarantined", "partition", q.Partition, "bucket", q.Bucket, "id", q.ID, "reason", q.Reason)
-		},
-	})
-	if err != nil {
-		return fmt.Errorf("open store: %w", err)
-	}
-	defer db.Close()
-	env.DB = db
-
-	rm := runtime.NewMetrics(reg)
-	restoreLogs := runtime.BridgeLogs(log, rm)
-	defer restoreLogs()
-	// The node must outlive ctx: its cancellation starts our orderly stop
-	// (applications in reverse order), it must not kill every process at once.
-	node, err := runtime.Start(context.WithoutCancel(ctx), runtime.Options{
-		Name:        cfg.Node.Name,
-		Cookie:      cookie,
-		ListenHost:  cfg.Dist.ListenHost,
-		ListenPort:  uint16(cfg.Dist.ListenPort),
-		EPMDPort:    uint16(cfg.Dist.EPMDPort),
-		Routes:      config.RouteMap(cfg.Dist.Routes),
-		Logger:      log,
-		Metrics:     rm,
-		StopTimeout: cfg.Shutdown.Timeout,
-	})
-	if err != nil {
+	if n.cookie, err = runtime.LoadOrCreateCookie(cfg.Node.DataDir); err != nil {
 		return err
 	}
-	env.Node = node
-	env.StoreService = store.NewService(db, env.Codec, env.StoreMetrics)
-	env.Store = env.StoreService.Local()
-
-	checks := ops.NewChecks()
-	checks.Set("applications", errors.New("starting"))
-	ops.Mount(mux, reg, checks)
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-
-	apps, err := rel.Apps(env)
-	if err != nil {
-		shutdown(cfg, log, srv, node, nil)
-		return fmt.Errorf("release %s: %w", rel.Name, err)
-	}
-	// Every node runs the console, started last and stopped first.
-	apps = append(apps, consoleApp(env, hooks.LogLevel))
-	started, err := startApps(ctx, node, apps)
-	if err == nil && rel.Start != nil {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), appStartTimeout)
-		err = rel.Start(sctx, env)
-		cancel()
-		if err != nil {
-			err = fmt.Errorf("release %s start: %w", rel.Name, err)
+	child := hooks.childOf()
+	if child != nil {
+		log.Info("upgrade: set up, waiting for the old process to release its services", "version", version.Get().Version)
+		if err := child.Await(ctx, version.Get().Version); err != nil {
+			return fmt.Errorf("upgrade: %w", err)
 		}
 	}
+	st, err := n.start(ctx, child != nil)
 	if err != nil {
-		shutdown(cfg, log, srv, node, started)
+		if child != nil {
+			child.Fail(err)
+		}
 		return err
 	}
-	checks.Set("applications", nil)
-	log.Info("node ready", "release", rel.Name, "apps", appNames(apps), "http", ln.Addr().String(),
-		"version", info.Version)
-	if hooks.OnReady != nil {
-		hooks.OnReady(env)
+	if child != nil {
+		if err := child.Ready(); err != nil {
+			log.Warn("upgrade: could not tell the old process", "err", err)
+		}
 	}
+	n.announce(child != nil)
+	stopControl := n.serveControl(ctx)
 
-	select {
-	case <-ctx.Done():
-		log.Info("stopping", "reason", context.Cause(ctx))
-	case err = <-serveErr:
-		log.Error("http server failed", "err", err)
+	for {
+		select {
+		case <-ctx.Done():
+			log.Info("stopping", "reason", context.Cause(ctx))
+			stopControl()
+			err := st.stop(false)
+			n.retire()
+			return err
+		case err := <-st.serveErr:
+			log.Error("http server failed", "err", err)
+			stopControl()
+			if serr := st.stop(false); serr != nil {
+				err = errors.Join(err, serr)
+			}
+			n.retire()
+			return err
+		case req := <-n.upgrades:
+			next, done := n.upgrade(ctx, st, req, stopControl)
+			if done {
+				return nil
+			}
+			if next == nil {
+				n.retire()
+				return errors.New("upgrade aborted and the node could not start its services again")
+			}
+			st = next
+		}
 	}
-	checks.Set("applications", errors.New("stopping"))
-	if serr := shutdown(cfg, log, srv, node, started); serr != nil && err == nil {
-		err = serr
-	}
-	return err
 }
 
+// childOf returns the hand-over channel of an upgrade, if any.
+func (h Hooks) childOf() *handoff.Child {
+	if h.Inherited == nil {
+		return nil
+	}
+	return h.Inherited.Child
+}
+
+// Socket names (handoff.Sockets) of a node.
+const (
+	sockHTTP    = "http"
+	sockControl = "control"
+)
+
 // preflight checks everything that can be checked without writing, and
-// binds the HTTP listener (kept, so the port cannot be taken meanwhile).
-func preflight(cfg config.Config, srv *ops.Server) (Release, net.Listener, error) {
+// binds the HTTP listener (kept, so the port cannot be taken meanwhile),
+// or takes the inherited one in a live upgrade.
+func preflight(cfg config.Config, inh *Inherited) (Release, *handoff.Sockets, error) {
 	if err := cfg.Validate(); err != nil {
 		return Release{}, nil, &ConfigError{err}
 	}
@@ -176,18 +182,48 @@ func preflight(cfg config.Config, srv *ops.Server) (Release, net.Listener, error
 	if err := config.CheckDataDir(cfg.Node.DataDir); err != nil {
 		return Release{}, nil, &ConfigError{err}
 	}
-	ln, err := srv.Listen(cfg.HTTP.Addr)
+	if inh != nil {
+		// The old process still holds the dist port and the node name.
+		if err := checkInherited(cfg, inh.Sockets); err != nil {
+			inh.Sockets.Close()
+			return Release{}, nil, &ConfigError{err}
+		}
+		return rel, inh.Sockets, nil
+	}
+	ln, err := ops.NewServer(http.NotFoundHandler(), ops.ServerOptions{}).Listen(cfg.HTTP.Addr)
 	if err != nil {
 		return Release{}, nil, &ConfigError{err}
+	}
+	socks := handoff.NewSockets()
+	if err := socks.Add(sockHTTP, ln); err != nil {
+		return Release{}, nil, err
 	}
 	dist := net.JoinHostPort(cfg.Dist.ListenHost, strconv.Itoa(cfg.Dist.ListenPort))
 	dl, err := net.Listen("tcp", dist)
 	if err != nil {
-		ln.Close()
+		socks.Close()
 		return Release{}, nil, &ConfigError{fmt.Errorf("dist listen %s: %w", dist, err)}
 	}
 	dl.Close()
-	return rel, ln, nil
+	return rel, socks, nil
+}
+
+// checkInherited checks that the inherited HTTP socket is the configured
+// one (the configuration may have changed since the old process read it).
+func checkInherited(cfg config.Config, socks *handoff.Sockets) error {
+	if !socks.Has(sockHTTP) {
+		return errors.New("upgrade: the old process handed over no http socket")
+	}
+	_, want, err := net.SplitHostPort(cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("http addr %s: %w", cfg.HTTP.Addr, err)
+	}
+	_, got, _ := net.SplitHostPort(socks.Addr(sockHTTP).String())
+	if want != "0" && want != got {
+		return fmt.Errorf("upgrade: http.addr is %s now, the inherited socket is %s: restart the node instead",
+			cfg.HTTP.Addr, socks.Addr(sockHTTP))
+	}
+	return nil
 }
 
 // storeDir is where the node's database lives.
@@ -208,24 +244,4 @@ func startApps(ctx context.Context, node *runtime.Node, apps []supervisors.App) 
 		started = append(started, app)
 	}
 	return started, nil
-}
-
-// shutdown stops the HTTP server, the applications in reverse order and
-// the node, within the configured timeout.
-func shutdown(cfg config.Config, log *slog.Logger, srv *ops.Server, node *runtime.Node, apps []supervisors.App) error {
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown.Timeout)
-	defer cancel()
-	var errs []error
-	if err := srv.Shutdown(ctx); err != nil {
-		errs = append(errs, err)
-	}
-	for i := len(apps) - 1; i >= 0; i-- {
-		if err := supervisors.StopApp(ctx, node, apps[i]); err != nil {
-			log.Warn("application stop", "app", apps[i].Name, "err", err)
-		}
-	}
-	if err := node.Stop(); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -49,15 +50,23 @@ func newReleaseCmd(env func(string) (string, bool)) *cobra.Command {
 			"the configuration's data_dir, e.g. /var/lib/fifo/releases for /var/lib/fifo/data):\n" +
 			"<root>/<version>/ per unpacked release, <root>/current pointing at the one services run,\n" +
 			"<root>/RELEASES recording installed, current and permanent versions.\n\n" +
-			"install and rollback switch the current release for the next start of the node: a running\n" +
-			"node keeps its old binary until it is restarted (passing its listening sockets to the new\n" +
-			"binary without a restart is not implemented yet). See docs/releases.md.",
+			"install and rollback switch the current release and, when a node runs from the configuration's\n" +
+			"data_dir, upgrade it live: it hands its listening sockets to the new binary, which takes over\n" +
+			"without a refused connection; if the new binary does not become ready, the node keeps (or\n" +
+			"resumes) serving its old version, the switch is undone and the command exits 1.\n" +
+			"See docs/releases.md.",
 	}
 	cmd.AddCommand(newReleaseBuildCmd())
-	for _, sub := range []*cobra.Command{newReleaseUnpackCmd(&f, env), newReleaseInstallCmd(&f, env),
-		newReleasePermanentCmd(&f, env), newReleaseRollbackCmd(&f, env), newReleaseListCmd(&f, env)} {
+	var lf liveFlags
+	install, rollback := newReleaseInstallCmd(&f, &lf, env), newReleaseRollbackCmd(&f, &lf, env)
+	for _, sub := range []*cobra.Command{newReleaseUnpackCmd(&f, env), install,
+		newReleasePermanentCmd(&f, env), rollback, newReleaseListCmd(&f, env)} {
 		f.register(sub)
 		cmd.AddCommand(sub)
+	}
+	for _, sub := range []*cobra.Command{install, rollback} {
+		sub.Flags().DurationVar(&lf.readyTimeout, "ready-timeout", 60*time.Second,
+			"how long the new binary may take to serve once the old one has released its services")
 	}
 	return cmd
 }
@@ -103,23 +112,23 @@ func newReleaseUnpackCmd(f *releaseFlags, env func(string) (string, bool)) *cobr
 	}
 }
 
-func newReleaseInstallCmd(f *releaseFlags, env func(string) (string, bool)) *cobra.Command {
+func newReleaseInstallCmd(f *releaseFlags, lf *liveFlags, env func(string) (string, bool)) *cobra.Command {
 	return &cobra.Command{
 		Use:   "install <version>",
-		Short: "Make an unpacked release the node's current release",
+		Short: "Make an unpacked release the node's current release, and upgrade a running node to it live",
 		Long: "Check the unpacked release's files against its manifest and point <root>/current at it.\n" +
-			"A running node keeps running its old binary until it is restarted.",
+			"A node running from the configuration's data_dir is upgraded live (see fifo release --help);\n" +
+			"if that fails the switch is undone and the command exits 1.",
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, cfg, err := f.resolve(env, waitNote(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
-			sw, err := r.Install(args[0])
+			sw, err := r.InstallWith(args[0], liveSwitch(cmd.OutOrStdout(), r, cfg, *lf))
 			if err != nil {
 				return err
 			}
-			reportSwitch(cmd.OutOrStdout(), r, cfg, sw)
 			if sw.Changed {
 				if s, err := r.State(); err == nil && s.Permanent != sw.To {
 					fmt.Fprintf(cmd.OutOrStdout(), "once it runs well: fifo release permanent %s (until then, fifo release rollback returns to %s)\n", sw.To, s.Permanent)
@@ -149,22 +158,20 @@ func newReleasePermanentCmd(f *releaseFlags, env func(string) (string, bool)) *c
 	}
 }
 
-func newReleaseRollbackCmd(f *releaseFlags, env func(string) (string, bool)) *cobra.Command {
+func newReleaseRollbackCmd(f *releaseFlags, lf *liveFlags, env func(string) (string, bool)) *cobra.Command {
 	return &cobra.Command{
 		Use:   "rollback",
 		Short: "Return to the permanent release (or to the previous one, when the current release is permanent)",
-		Args:  usageArgs(cobra.NoArgs),
+		Long: "Switch back as the record says, and downgrade a node running from the configuration's data_dir\n" +
+			"live, as install does; if that fails the switch is undone and the command exits 1.",
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, cfg, err := f.resolve(env, waitNote(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
-			sw, err := r.Rollback()
-			if err != nil {
-				return err
-			}
-			reportSwitch(cmd.OutOrStdout(), r, cfg, sw)
-			return nil
+			_, err = r.RollbackWith(liveSwitch(cmd.OutOrStdout(), r, cfg, *lf))
+			return err
 		},
 	}
 }

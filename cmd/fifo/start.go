@@ -13,6 +13,7 @@ import (
 	"github.com/fifogo/fifo/internal/config"
 	"github.com/fifogo/fifo/internal/logging"
 	"github.com/fifogo/fifo/releases"
+	"github.com/fifogo/fifo/releases/handoff"
 )
 
 func newStartCmd(env func(string) (string, bool)) *cobra.Command {
@@ -38,9 +39,14 @@ func newStartCmd(env func(string) (string, bool)) *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			hooks, err := startHooks(cmd, env)
+			if err != nil {
+				return err
+			}
+			hooks.LogLevel = &level
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 			defer stop()
-			err = releases.Run(ctx, cfg, logger, releases.Hooks{LogLevel: &level})
+			err = releases.Run(ctx, cfg, logger, hooks)
 			var ce *releases.ConfigError
 			if errors.As(err, &ce) {
 				return usageError{err}
@@ -50,4 +56,22 @@ func newStartCmd(env func(string) (string, bool)) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&path, "config", "c", "", "path to the TOML configuration file")
 	return cmd
+}
+
+// startHooks returns what a node needs from its process for live
+// upgrades: what an old process handed over (when this one is its
+// successor), how to start a successor (this very command), and systemd's
+// notification socket.
+func startHooks(cmd *cobra.Command, env func(string) (string, bool)) (releases.Hooks, error) {
+	socks, child, err := handoff.Inherit(env)
+	if err != nil {
+		return releases.Hooks{}, err
+	}
+	h := releases.Hooks{Relaunch: releases.Relaunch{Args: os.Args[1:], Env: os.Environ(),
+		Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr()}}
+	if child != nil {
+		h.Inherited = &releases.Inherited{Sockets: socks, Child: child}
+	}
+	h.NotifySocket, _ = env(handoff.NotifySocketEnv)
+	return h, nil
 }
