@@ -71,7 +71,7 @@ func TestRequestsNameTheirHypervisor(t *testing.T) {
 		}
 		n++
 	}
-	if n != 17 {
-		t.Fatalf("%d requests, want 17", n)
+	if n != 21 {
+		t.Fatalf("%d requests, want 21", n)
 	}
 }
