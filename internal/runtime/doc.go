@@ -27,6 +27,10 @@
 //   - Client nodes (Options.Hidden, for the console) register nowhere and
 //     are found by no one; Connect tells a refused handshake (ErrHandshake:
 //     a wrong cookie) from a node that is not there (ErrUnreachable).
+//   - Static routes (Options.Routes, SetRoute) send a peer's connections
+//     to an address of our choosing ahead of the registrar; cluster tests
+//     put a proxy they can cut between every pair of nodes this way
+//     (internal/netfault, TestPartitionReset, TestPartitionBlackHole).
 //   - Operators can list a node's processes (Processes) and trace what an
 //     actor receives (Trace: types and timing, never contents), which
 //     ergo itself cannot.
