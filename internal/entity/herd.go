@@ -146,8 +146,14 @@ func (r *Repo) apply(ctx context.Context, bucket, id string, batch []*mutation) 
 		}
 		return
 	}
+	// orig is the record as loaded, to rebuild the working copy from when
+	// a mutator fails after changing it (rare: mutators check first).
+	var orig *record.Record
+	if rec != nil && len(run) > 1 {
+		orig = rec.Clone()
+	}
 	var (
-		delta   *record.Record
+		deltas  []*record.Record
 		written []*mutation
 	)
 	for i, m := range run {
@@ -159,44 +165,84 @@ func (r *Repo) apply(ctx context.Context, bucket, id string, batch []*mutation) 
 			m.err = loadErr
 			continue
 		}
-		base := rec
-		if base == nil {
-			base = record.New(bucket)
+		if rec == nil {
+			rec = record.New(bucket)
 		}
 		last := i == len(run)-1
-		work := base
-		if !last {
-			work = base.Clone() // a failing mutator may have changed it
-		}
-		d, err := m.run(work, r.Stamp())
-		if err != nil || d == nil {
-			m.err = err
-			continue
-		}
-		next := work
-		if !last {
+		d, err := m.run(rec, r.Stamp())
+		if err == nil && d != nil && !last {
 			// The next mutator must see d, whether or not fn applied it
-			// to work in place (merging it twice changes nothing).
-			next, err = record.Merge(work, d)
-		}
-		if err == nil && delta != nil {
-			d, err = record.Merge(delta, d)
+			// to rec in place (merging it twice changes nothing).
+			var next *record.Record
+			if next, err = record.Merge(rec, d); err == nil {
+				rec = next
+			} else {
+				err = fmt.Errorf("%s %s: %w", bucket, id, err)
+			}
 		}
 		if err != nil {
-			m.err = fmt.Errorf("%s %s: %w", bucket, id, err)
+			m.err = err
+			if !last {
+				rec = rebuild(orig, deltas)
+			}
 			continue
 		}
-		rec, delta = next, d
-		written = append(written, m)
+		if d != nil {
+			deltas = append(deltas, d)
+			written = append(written, m)
+		}
 	}
-	if delta == nil {
+	if len(deltas) == 0 {
 		return
 	}
-	if err := r.Put(ctx, bucket, id, delta); err != nil {
+	delta, err := mergeAll(deltas)
+	if err == nil {
+		err = r.Put(ctx, bucket, id, delta)
+	} else {
+		err = fmt.Errorf("%s %s: %w", bucket, id, err)
+	}
+	if err != nil {
 		for _, m := range written {
 			m.err = err
 		}
 	}
+}
+
+// rebuild is the record as loaded (nil: absent) with the deltas applied.
+func rebuild(orig *record.Record, deltas []*record.Record) *record.Record {
+	rec := orig
+	if rec != nil {
+		rec = rec.Clone()
+	}
+	for _, d := range deltas {
+		if rec == nil {
+			rec = d.Clone()
+		} else if next, err := record.Merge(rec, d); err == nil {
+			rec = next
+		}
+	}
+	return rec
+}
+
+// mergeAll joins deltas pairwise, so that k deltas cost O(k log k) rather
+// than the O(k²) of merging each into a growing one.
+func mergeAll(deltas []*record.Record) (*record.Record, error) {
+	for len(deltas) > 1 {
+		next := deltas[:0:0]
+		for i := 0; i < len(deltas); i += 2 {
+			if i+1 == len(deltas) {
+				next = append(next, deltas[i])
+				continue
+			}
+			m, err := record.Merge(deltas[i], deltas[i+1])
+			if err != nil {
+				return nil, err
+			}
+			next = append(next, m)
+		}
+		deltas = next
+	}
+	return deltas[0], nil
 }
 
 // run calls the mutator; a panic is kept for its caller to re-raise
