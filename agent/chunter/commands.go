@@ -22,6 +22,8 @@ type command struct {
 	memory bool
 	// run does the work and returns its reply.
 	run func(ctx context.Context) proto.Reply
+	// after, when set, runs once the reply is on its way.
+	after func()
 }
 
 // vmKey is the serialisation key of commands on a VM.
@@ -43,6 +45,9 @@ func (a *Agent) command(req any) (command, error) {
 	}
 	if err := a.checkHV(req); err != nil {
 		return command{}, err
+	}
+	if c, ok, err := a.upgradeCommand(req); ok {
+		return c, err
 	}
 	switch r := req.(type) {
 	case proto.Reserve:

@@ -68,6 +68,15 @@ type Options struct {
 	MailboxSize uint16
 	// Rand draws the backoff's jitter, in [0, 1). Default math/rand/v2.
 	Rand func() float64
+	// Upgrader takes new binaries of the agent and switches to them
+	// (NewUpgrader). Nil: the agent refuses them (proto.CodeUnsupported),
+	// as an agent running inside a fifo node does: it is upgraded with
+	// the node.
+	Upgrader Upgrader
+	// OnRegistered, when set, is called in its own goroutine each time
+	// the agent opens a session with a control node (its name given):
+	// cmd/chunter commits a switch on trial there.
+	OnRegistered func(control string)
 }
 
 func (o Options) withDefaults() Options {

@@ -359,6 +359,9 @@ func (r *registrar) registered(p *runtime.Process) {
 	}
 	r.a.m.Registrations.WithLabelValues("ok").Inc()
 	r.a.log.Info("registered", "control", ctrl.Node)
+	if f := r.a.opts.OnRegistered; f != nil {
+		go f(ctrl.Node)
+	}
 	r.attempt = 0
 	r.misses = 0
 	p.After(r.a.opts.HeartbeatInterval, heartbeatTick{session: r.session})

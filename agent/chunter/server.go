@@ -107,6 +107,9 @@ func (s *server) start(j job) {
 		}
 		a.m.Commands.WithLabelValues(j.name, code).Inc()
 		j.reply(r, nil)
+		if j.after != nil {
+			j.after()
+		}
 		if j.memory && r.Code == "" {
 			_ = node.Send(a.registrarName(), memoryChanged{})
 		}

@@ -144,6 +144,15 @@ func (r *Receiver) Lookup(hv string) (Addr, bool) {
 	return a.Addr, ok
 }
 
+// Agent returns what the receiver knows of the agent of hypervisor hv, if
+// it is registered.
+func (r *Receiver) Agent(hv string) (AgentInfo, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.agents[hv]
+	return a, ok
+}
+
 // Agents lists the registered agents, by hypervisor uuid.
 func (r *Receiver) Agents() []AgentInfo {
 	r.mu.Lock()

@@ -202,3 +202,23 @@ func (s *Store) readJSON(name string, v any) (bool, error) {
 	}
 	return true, nil
 }
+
+// Resolve is what an agent running version running does with the
+// recorded trial at start (Decide): with TrialFailed the failure is
+// recorded and the trial removed; with OnTrial the trial is returned for
+// the caller to commit once registered (Commit) or to give up (Fail and
+// execute t.FromExe).
+func (s *Store) Resolve(running string, now time.Time) (*Trial, Action, error) {
+	t, err := s.Trial()
+	if err != nil {
+		return nil, NoTrial, err
+	}
+	a := Decide(t, running)
+	if a == TrialFailed {
+		reason := fmt.Sprintf("%s did not keep running: the agent started again as %s", t.To, running)
+		if err := s.Fail(*t, reason, now); err != nil {
+			return t, a, err
+		}
+	}
+	return t, a, nil
+}

@@ -79,3 +79,29 @@ func TestReportedVersion(t *testing.T) {
 		}
 	}
 }
+
+// At start, a trial naming the running version is kept for a commit; one
+// naming another version is recorded as failed and removed.
+func TestResolve(t *testing.T) {
+	s := newStore(t)
+	now := time.UnixMilli(1_700_000_000_000)
+	if tr, a, err := s.Resolve("1.0.0", now); err != nil || tr != nil || a != NoTrial {
+		t.Fatalf("no trial: %v %v %v", tr, a, err)
+	}
+	tr := Trial{From: "1.0.0", To: "2.0.0"}
+	if err := s.BeginTrial(tr); err != nil {
+		t.Fatal(err)
+	}
+	if got, a, err := s.Resolve("2.0.0", now); err != nil || a != OnTrial || got == nil || *got != tr {
+		t.Fatalf("new binary: %v %v %v", got, a, err)
+	}
+	if got, a, err := s.Resolve("1.0.0", now); err != nil || a != TrialFailed || got == nil {
+		t.Fatalf("old binary back: %v %v %v", got, a, err)
+	}
+	if got, _ := s.Trial(); got != nil {
+		t.Fatalf("trial left: %+v", got)
+	}
+	if last, _ := s.Last(); last == nil || last.OK || last.To != "2.0.0" || last.Reason == "" {
+		t.Fatalf("last %+v", last)
+	}
+}

@@ -46,6 +46,11 @@ type config struct {
 	SimBootDelay   time.Duration // --sim-boot-delay, FIFO_SIM_BOOT_DELAY
 
 	VmadmBinDir string // --vmadm-bin-dir, FIFO_VMADM_BIN_DIR
+
+	// ReleasesDir is the agent's releases folder (--releases-dir,
+	// FIFO_CHUNTER_RELEASES_DIR): "" for "releases" beside the data dir.
+	ReleasesDir  string
+	UpgradeTrial time.Duration // --upgrade-trial, FIFO_CHUNTER_UPGRADE_TRIAL
 }
 
 // defaultConfig is the configuration before environment and flags.
@@ -73,6 +78,8 @@ func defaultConfig() config {
 		SimCPUs:     8,
 		SimNICTags:  []string{"admin", "external"},
 		SimHostname: host,
+
+		UpgradeTrial: 2 * time.Minute,
 	}
 }
 
@@ -133,6 +140,8 @@ func (c *config) envVars() []envVar {
 		{"FIFO_SIM_CREATE_DELAY", dur(&c.SimCreateDelay)},
 		{"FIFO_SIM_BOOT_DELAY", dur(&c.SimBootDelay)},
 		{"FIFO_VMADM_BIN_DIR", str(&c.VmadmBinDir)},
+		{"FIFO_CHUNTER_RELEASES_DIR", str(&c.ReleasesDir)},
+		{"FIFO_CHUNTER_UPGRADE_TRIAL", dur(&c.UpgradeTrial)},
 	}
 }
 
@@ -177,6 +186,8 @@ func (c *config) bindFlags(cmd *cobra.Command) {
 	fs.StringVar(&c.SimState, "sim-state", c.SimState, "sim: file keeping the simulated host's VMs and images across restarts (default <data-dir>/"+simStateFile+"; \"none\": in memory only) [FIFO_SIM_STATE]")
 	fs.DurationVar(&c.SimCreateDelay, "sim-create-delay", c.SimCreateDelay, "sim: how long a VM stays provisioning [FIFO_SIM_CREATE_DELAY]")
 	fs.DurationVar(&c.SimBootDelay, "sim-boot-delay", c.SimBootDelay, "sim: how long a VM stays booting [FIFO_SIM_BOOT_DELAY]")
+	fs.StringVar(&c.ReleasesDir, "releases-dir", c.ReleasesDir, "folder of the agent binaries the control plane pushes: <version>/bin/chunter, current (default \"releases\" beside the data dir) [FIFO_CHUNTER_RELEASES_DIR]")
+	fs.DurationVar(&c.UpgradeTrial, "upgrade-trial", c.UpgradeTrial, "how long a pushed binary may take to register before the agent returns to the old one [FIFO_CHUNTER_UPGRADE_TRIAL]")
 	fs.StringVar(&c.VmadmBinDir, "vmadm-bin-dir", c.VmadmBinDir, "vmadm: directory of vmadm, zfs, … (default: the SmartOS paths) [FIFO_VMADM_BIN_DIR]")
 }
 
@@ -213,6 +224,9 @@ func (c config) validate() error {
 	}
 	if c.ReservedMB < 0 || c.SimMemoryMB <= 0 || c.SimCPUs <= 0 {
 		errs = append(errs, errors.New("sim memory and cpus must be positive, reserved memory not negative"))
+	}
+	if c.UpgradeTrial <= 0 {
+		errs = append(errs, errors.New("upgrade trial must be positive"))
 	}
 	if c.SimCreateDelay < 0 || c.SimBootDelay < 0 {
 		errs = append(errs, errors.New("sim delays must not be negative"))
@@ -252,6 +266,16 @@ func (c config) simStatePath() string {
 		return ""
 	}
 	return c.SimState
+}
+
+// releasesDir is the agent's releases folder: --releases-dir, else
+// "releases" beside the data dir (/opt/chunter/releases for
+// /opt/chunter/data, where the SMF manifest runs current/bin/chunter).
+func (c config) releasesDir() string {
+	if c.ReleasesDir != "" {
+		return c.ReleasesDir
+	}
+	return filepath.Join(filepath.Dir(filepath.Clean(c.DataDir)), "releases")
 }
 
 // splitList splits a comma-separated list, dropping empty items.

@@ -99,9 +99,18 @@ func runAgent(ctx context.Context, cfg config, logger *slog.Logger, out io.Write
 		return err
 	}
 	info := version.Get()
+	sw, err := newSwitcher(cfg, log, info.Version)
+	if err != nil {
+		return err
+	}
+	up, err := sw.upgrader()
+	if err != nil {
+		return err
+	}
 	agent, err := chunter.New(chunter.Options{
 		HV: hv, Driver: d, Controls: cfg.Join, Version: info.Version, Logger: logger, Metrics: m,
 		HeartbeatInterval: cfg.Heartbeat, ResyncInterval: cfg.Resync,
+		Upgrader: up, OnRegistered: sw.onRegistered,
 	})
 	if err != nil {
 		return usageError{err}
@@ -120,18 +129,49 @@ func runAgent(ctx context.Context, cfg config, logger *slog.Logger, out io.Write
 	log.Info("chunter running", "version", info.Version, "driver", cfg.Driver, "join", cfg.Join)
 	fmt.Fprintf(out, "chunter running: node %s hypervisor %s\n", node.Name(), hv)
 
-	<-ctx.Done()
+	next := waitForEnd(ctx, sw, cfg.UpgradeTrial, log)
 	log.Info("stopping")
 	sctx, cancel = context.WithTimeout(context.Background(), cfg.Shutdown)
 	defer cancel()
 	if err := supervisors.StopApp(sctx, node, app); err != nil {
 		log.Warn("agent application did not stop cleanly", "err", err)
 	}
-	if err := node.Stop(); err != nil {
+	if err := node.Stop(); err != nil && next == "" {
 		return err
 	}
-	log.Info("stopped")
-	return nil
+	if next == "" {
+		log.Info("stopped")
+		return nil
+	}
+	// The node has released its name and ports: the new binary takes
+	// them, with the same pid, arguments and environment.
+	log.Info("executing the agent binary", "binary", next)
+	err = execBinary(next)
+	log.Error("switch failed: executing the old binary again", "err", err)
+	if next != sw.exe {
+		err = errors.Join(err, execBinary(sw.exe))
+	}
+	return err
+}
+
+// waitForEnd waits until the agent must stop: a signal (""), a switch to
+// a pushed binary, or a trial that ran out of time (the binary to execute
+// next).
+func waitForEnd(ctx context.Context, sw *switcher, trial time.Duration, log *slog.Logger) string {
+	for {
+		select {
+		case <-ctx.Done():
+			return ""
+		case next := <-sw.next:
+			log.Info("switching to a pushed binary", "binary", next)
+			return next
+		case <-sw.expired():
+			if old, ok := sw.giveUp(trial); ok {
+				log.Error("the new binary did not register in time: returning to the old one", "trial", trial, "binary", old)
+				return old
+			}
+		}
+	}
 }
 
 // loadCookie reads the cluster cookie: from --cookie-file (which must
