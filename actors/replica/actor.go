@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fifogo/fifo/actors/store"
+	"github.com/fifogo/fifo/actors/store/recbatch"
 	"github.com/fifogo/fifo/internal/ring"
 	"github.com/fifogo/fifo/internal/runtime"
 )
@@ -83,10 +84,16 @@ func (a *actor) HandleCall(p *runtime.Process, from runtime.From, req any) (any,
 		reply := p.Detach(from)
 		go func() {
 			ids, vals, err := c.foldLocal(int(q.Partition), q.Bucket)
-			if ids == nil {
-				ids, vals = []string{}, [][]byte{}
+			if err != nil {
+				reply(nil, err)
+				return
 			}
-			reply(FoldResp{IDs: ids, Values: vals}, err)
+			recs := make([]recbatch.Record, len(ids))
+			for i := range ids {
+				recs[i] = recbatch.Record{Bucket: q.Bucket, ID: ids[i], Value: vals[i]}
+			}
+			b, err := recbatch.MarshalRecords(recs)
+			reply(FoldResp{Records: b}, err)
 		}()
 		return nil, runtime.Deferred
 	case NameReq:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fifogo/fifo/actors/store"
+	"github.com/fifogo/fifo/actors/store/recbatch"
 )
 
 // Fold implements store.Store: partition by partition, it reads the
@@ -114,10 +115,21 @@ func (c *Cluster) foldFrom(ctx context.Context, v *view, node string, p int, buc
 		return nil, nil, err
 	}
 	resp, ok := r.(FoldResp)
-	if !ok || len(resp.IDs) != len(resp.Values) {
+	if !ok {
 		return nil, nil, fmt.Errorf("fold from %s: unexpected answer %T", node, r)
 	}
-	return resp.IDs, resp.Values, nil
+	recs, err := recbatch.UnmarshalRecords(resp.Records)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fold from %s: %w", node, err)
+	}
+	ids, vals := make([]string, len(recs)), make([][]byte, len(recs))
+	for i, x := range recs {
+		if x.Bucket != bucket {
+			return nil, nil, fmt.Errorf("fold from %s: a record of bucket %s", node, x.Bucket)
+		}
+		ids[i], vals[i] = x.ID, x.Value
+	}
+	return ids, vals, nil
 }
 
 // foldLocal reads one partition's bucket from this node's store, leaving

@@ -42,12 +42,11 @@ type (
 		Partition int64
 		Bucket    string
 	}
-	// FoldResp carries a partition's records of one bucket, ids and
-	// values in the same order (id order). Values that do not pass the
-	// codec's check are left out.
+	// FoldResp carries a partition's records of one bucket, in id order,
+	// as a recbatch.MarshalRecords encoding (ergo cannot carry a slice of
+	// structs). Values that do not pass the codec's check are left out.
 	FoldResp struct {
-		IDs    []string
-		Values [][]byte
+		Records []byte
 	}
 	// NameReq runs a name operation at the owner of the name's partition:
 	// a claim of Name for ID, or with Release its release. The owner

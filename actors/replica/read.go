@@ -99,7 +99,10 @@ func (c *Cluster) read(ctx context.Context, v *view, bucket, id string, all bool
 		tally.Ack()
 		got = append(got, a)
 	}
-	for !tally.Met() || (all && !tally.Finished()) {
+	// A replica without the record does not settle a read while others
+	// may still have it (a handoff or a hint not yet delivered): with no
+	// value among R answers, the read waits for the rest.
+	for !tally.Met() || ((all || !anyFound(got)) && !tally.Finished()) {
 		if tally.Hopeless() {
 			go c.repair(cctx, cancel, v, p, bucket, id, got, tally, out)
 			return nil, unavailable(fmt.Sprintf("get %s/%s", bucket, id), tally.OK(), need, last)
@@ -122,6 +125,16 @@ func (c *Cluster) read(ctx context.Context, v *view, bucket, id string, all bool
 		return nil, fmt.Errorf("get %s/%s: merge answers: %w", bucket, id, err)
 	}
 	return merged, nil
+}
+
+// anyFound reports whether an answer holds a value.
+func anyFound(as []answer) bool {
+	for _, a := range as {
+		if a.found {
+			return true
+		}
+	}
+	return false
 }
 
 // values returns the answers' values (nil for a replica without one).
