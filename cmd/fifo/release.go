@@ -106,6 +106,10 @@ func newReleaseUnpackCmd(f *releaseFlags, env func(string) (string, bool)) *cobr
 				return nil
 			}
 			fmt.Fprintf(out, "unpacked %s %s (%s/%s, commit %s, built %s) in %s\n", m.Name, m.Version, m.OS, m.Arch, m.Commit, m.Date, u.Dir)
+			if m.Name == install.ChunterProduct {
+				fmt.Fprintf(out, "push it to hypervisors with: fifo admin hypervisors upgrade %s\n", m.Version)
+				return nil
+			}
 			fmt.Fprintf(out, "switch to it with: fifo release install %s\n", m.Version)
 			return nil
 		},

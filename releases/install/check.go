@@ -18,7 +18,7 @@ const (
 
 // reserved reports whether v would collide with a fixed name of the root.
 func reserved(v string) bool {
-	return v == RecordName || v == LockName || v == CurrentName
+	return v == RecordName || v == LockName || v == CurrentName || v == ChunterDir
 }
 
 // Platform is a GOOS/GOARCH pair.

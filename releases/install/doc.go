@@ -5,6 +5,7 @@
 //	<root>/RELEASES.lock   taken by every command that changes anything
 //	<root>/current         symlink to the current release's folder
 //	<root>/<vsn>/          an unpacked release: manifest.json, SHA256SUMS, bin/, etc/, …
+//	<root>/chunter/<vsn>-<os>-<arch>/  an unpacked chunter release (ChunterDir)
 //
 // Services run <root>/current/bin/fifo. The default root is
 // "<data_dir>/../releases" (DefaultDir).
@@ -19,6 +20,11 @@
 // contents. It then extracts into a staging folder, checking every file
 // again as it writes, syncs, renames the folder to <vsn> and records it. A
 // refused tarball leaves the root as it was.
+//
+// A fifo root also takes chunter releases, for any platform, outside the
+// record (see ChunterDir): the agent binaries the control plane pushes to
+// hypervisors, which ChunterBinary finds (also in a fifo release, which
+// holds bin/chunter for its own platform).
 //
 // Install switches the current release: it checks the unpacked files
 // against their manifest again, records the switch and points current at

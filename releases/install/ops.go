@@ -65,6 +65,9 @@ func (r *Root) Unpack(path string) (Unpacked, error) {
 		return Unpacked{}, err
 	}
 	m := v.Manifest
+	if m.Name == ChunterProduct && r.opts.Product != ChunterProduct {
+		return r.unpackChunter(path, v)
+	}
 	// Refuse what needs no record before touching the disk.
 	if err := checkCandidate(m, r.opts.Product, r.opts.Platform, State{}); err != nil {
 		return Unpacked{}, fmt.Errorf("unpack %s: %w", path, err)
@@ -132,7 +135,13 @@ func verifyFile(path string) (Verified, error) {
 // extract unpacks the tarball into a staging folder and renames it to the
 // release's folder.
 func (r *Root) extract(path string, v Verified) error {
-	stage, err := os.MkdirTemp(r.opts.Dir, ".unpack-"+v.Manifest.Version+"-")
+	return extractTo(r.opts.Dir, r.ReleaseDir(v.Manifest.Version), path, v)
+}
+
+// extractTo unpacks the tarball into a staging folder in parent and
+// renames it to final.
+func extractTo(parent, final, path string, v Verified) error {
+	stage, err := os.MkdirTemp(parent, ".unpack-"+v.Manifest.Version+"-")
 	if err != nil {
 		return err
 	}
@@ -147,13 +156,13 @@ func (r *Root) extract(path string, v Verified) error {
 		f.Close()
 	}
 	if err == nil {
-		err = os.Rename(stage, r.ReleaseDir(v.Manifest.Version))
+		err = os.Rename(stage, final)
 	}
 	if err != nil {
 		os.RemoveAll(stage)
 		return err
 	}
-	return syncDir(r.opts.Dir)
+	return syncDir(parent)
 }
 
 // removeDebris deletes the staging folders of crashed unpacks and a folder

@@ -85,7 +85,7 @@ func TestUnpackRefuses(t *testing.T) {
 	}{
 		{"another arch", other(func(o *pack.Options) { o.Manifest.Arch = "arm64" }), ErrPlatform, "built for linux/arm64, and this node is linux/amd64"},
 		{"another os", other(func(o *pack.Options) { o.Manifest.OS = "illumos" }), ErrPlatform, "illumos/amd64"},
-		{"chunter", tgz(t, pack.Chunter(pack.Meta{Version: "1.1.0", UpgradeFrom: "0.0.0"}, pack.Platform{OS: "linux", Arch: "amd64"}, pack.FromBytes([]byte("x")))), ErrProduct, "is a chunter release"},
+		{"another product", other(func(o *pack.Options) { o.Manifest.Name = "howl" }), ErrProduct, "is a howl release"},
 		{"too new an upgrade base", other(func(o *pack.Options) { o.Manifest.UpgradeFrom = "1.0.1" }), manifest.ErrUpgradeBase, "upgrades only from 1.0.1 or later, and this node runs 1.0.0"},
 		{"corrupt", flipped, ErrCorrupt, ""},
 		{"tampered", tamper(t, func(es []tarEntry) []tarEntry {
