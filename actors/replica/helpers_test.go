@@ -47,15 +47,23 @@ type member struct {
 	c    *Cluster
 	app  supervisors.App
 	reg  *prometheus.Registry
+	dir  string
 }
 
 func (m member) name() string { return m.node.Name() }
 
 // startMember starts a node with a store and the cluster application.
-func startMember(t *testing.T) member {
+func startMember(t *testing.T) member { return restartMember(t, "", t.TempDir()) }
+
+// restartMember starts a node named name (a new name when empty) on the
+// data dir dir.
+func restartMember(t *testing.T, name, dir string) member {
 	t.Helper()
-	n := runtimetest.StartNode(t)
-	dir := t.TempDir()
+	n := runtimetest.StartNode(t, func(o *runtime.Options) {
+		if name != "" {
+			o.Name = name
+		}
+	})
 	db, err := storage.Open(dir+"/store", storage.Options{Partitions: partitions})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +91,7 @@ func startMember(t *testing.T) member {
 	if _, err := c.current(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return member{node: n, svc: svc, db: db, c: c, app: app, reg: reg}
+	return member{node: n, svc: svc, db: db, c: c, app: app, reg: reg, dir: dir}
 }
 
 // ringOf returns m's ring.
@@ -152,6 +160,9 @@ func user(t *testing.T, actor string, ts int64, name string) []byte {
 	return b
 }
 
+// tsOf is a timestamp of actor z.
+func tsOf(wall int64) crdt.Timestamp { return crdt.Timestamp{Wall: wall, Node: "z"} }
+
 // field reads a register of an encoded record.
 func field(t *testing.T, b []byte, key string) string {
 	t.Helper()
@@ -179,11 +190,31 @@ func stored(t *testing.T, m member, bucket, id string) []byte {
 	return v
 }
 
-// stop stops m's node and waits until every other member sees it
-// unreachable.
+// restart starts m again (same name, same data) and waits until the
+// others see it reachable.
+func restart(t *testing.T, m member, others []member) member {
+	t.Helper()
+	m = restartMember(t, m.name(), m.dir)
+	waitFor(t, m.name()+" reachable again", func() bool {
+		for _, o := range others {
+			if v := o.c.view.Load(); v == nil || v.unreachable[m.name()] {
+				return false
+			}
+		}
+		v := m.c.view.Load()
+		return v != nil && !v.alone && len(v.unreachable) == 0
+	})
+	return m
+}
+
+// stop stops m's node (and closes its stores) and waits until every
+// other member sees it unreachable.
 func stop(t *testing.T, m member, others []member) {
 	t.Helper()
 	m.node.Stop()
+	m.node.Wait()
+	m.c.Close()
+	m.db.Close()
 	waitFor(t, m.name()+" unreachable", func() bool {
 		for _, o := range others {
 			if v := o.c.view.Load(); v == nil || !v.unreachable[m.name()] {
