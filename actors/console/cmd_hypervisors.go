@@ -12,6 +12,7 @@ import (
 func hypervisorCommands() []command {
 	return []command{
 		{path: []string{"hypervisors", "list"}, help: "every hypervisor known to sniffle", run: runHypervisorsList},
+		upgradeCommand(),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/fifogo/fifo/actors/replica"
 	"github.com/fifogo/fifo/internal/config"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/runtime"
@@ -40,6 +41,11 @@ type Deps struct {
 	Users Users
 	// Hypervisors lists sniffle's hypervisors.
 	Hypervisors Hypervisors
+	// Cluster is the node's membership and replication (ring, members,
+	// cluster join|leave|status); nil on a node without the ring.
+	Cluster Cluster
+	// Upgrades pushes chunter releases to hypervisors.
+	Upgrades HypervisorUpgrades
 	// Logger receives one line per command (its name, never its
 	// arguments: they may hold passwords). Default: discarded.
 	Logger *slog.Logger
@@ -75,6 +81,18 @@ type Store interface {
 	Quarantined() ([]storage.QuarantineEntry, error)
 	// PartitionStats counts what partition p holds (a scan).
 	PartitionStats(p int) (storage.PartitionStats, error)
+}
+
+// Cluster is the node's membership and replication; *replica.Cluster
+// implements it.
+type Cluster interface {
+	// Status is the node's view of the cluster.
+	Status(ctx context.Context) (replica.Status, error)
+	// Join makes the node, alone, join the cluster of seed; force drops
+	// records it holds beyond its first start's.
+	Join(ctx context.Context, seed string, force bool) error
+	// Leave makes the node leave its cluster.
+	Leave(ctx context.Context) error
 }
 
 // User is a user as `users list` shows it.

@@ -18,6 +18,7 @@
 //	trace <process> [seconds]            what an actor receives, for a while
 //	users list|add|passwd|grant          snarl's users (the original's snarl-admin)
 //	hypervisors list                     sniffle's hypervisors (sniffle-admin)
+//	hypervisors upgrade <version> …      push a chunter release to the hypervisors
 //	config get [key], config set k v     the configuration; only log.level changes at run time
 //	help [command]
 //
