@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fifogo/fifo/actors/replica"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/storage"
 )
@@ -85,15 +86,15 @@ func TestRingAndMembers(t *testing.T) {
 	deps, node, _ := testDeps()
 	node.peers = []string{"other@host", ClientPrefix + "abc@host"}
 	s := NewShell(deps)
-	r := expect(t, s, "ring", StatusOK, "no ring yet", "fifo@test owns all 4 partitions")
+	r := expect(t, s, "ring", StatusOK, "no ring", "fifo@test owns all 4 partitions")
 	var d ringData
 	if json.Unmarshal(r.Data, &d); d.Owners["fifo@test"] != 4 || d.Clustered {
 		t.Fatalf("ring data %s", r.Data)
 	}
 	expect(t, s, "members", StatusOK, "members: fifo@test", "connected nodes: other@host", "console clients: "+ClientPrefix+"abc@host")
 	expect(t, s, "cluster status", StatusOK, "members: fifo@test")
-	expect(t, s, "cluster join other@host", StatusFailed, "clustering is not available yet")
-	expect(t, s, "cluster leave", StatusFailed, "clustering is not available yet")
+	expect(t, s, "cluster join other@host", StatusFailed, "clustering is not available on this node")
+	expect(t, s, "cluster leave", StatusFailed, "clustering is not available on this node")
 	expect(t, s, "cluster join", StatusUsage, "usage: cluster join <node>")
 	expect(t, s, "cluster", StatusUsage, "cluster status", "cluster join <node>", "cluster leave")
 	deps.Store = nil
@@ -248,5 +249,60 @@ func TestHelpAndUnknown(t *testing.T) {
 	names := CommandNames()
 	if len(names) == 0 || names[0] != "apps" {
 		t.Fatalf("names %v", names)
+	}
+}
+
+// fakeCluster is a Cluster with a fixed status that records joins.
+type fakeCluster struct {
+	joined  string
+	forced  bool
+	left    bool
+	joinErr error
+}
+
+func (f *fakeCluster) Status(context.Context) (replica.Status, error) {
+	return replica.Status{Self: "a@h", Cluster: "a@h/1", Partitions: 8, N: 3, R: 2, W: 2,
+		Members: []replica.MemberStatus{
+			{Name: "a@h", Status: "valid", Owned: 3, Reachable: true},
+			{Name: "b@h", Status: "valid", Owned: 3, Reachable: true},
+			{Name: "c@h", Status: "valid", Owned: 2, Reachable: false},
+		},
+		Handoffs:    []replica.HandoffStatus{{Partition: 7, From: "a@h", To: "c@h"}},
+		Unreachable: []string{"c@h"}, Hints: 4}, nil
+}
+
+func (f *fakeCluster) Join(_ context.Context, seed string, force bool) error {
+	f.joined, f.forced = seed, force
+	return f.joinErr
+}
+
+func (f *fakeCluster) Leave(context.Context) error { f.left = true; return nil }
+
+func TestClusterCommands(t *testing.T) {
+	deps, _, _ := testDeps()
+	fc := &fakeCluster{}
+	deps.Cluster = fc
+	s := NewShell(deps)
+	r := expect(t, s, "ring", StatusOK, "a@h owns 3 partitions", "c@h owns 2 partitions", "pending handoffs: 1", "partition 7: a@h -> c@h")
+	var d ringData
+	if json.Unmarshal(r.Data, &d); !d.Clustered || d.Owners["b@h"] != 3 {
+		t.Fatalf("ring data %s", r.Data)
+	}
+	expect(t, s, "cluster status", StatusOK, "n_val 3, r 2, w 2", "c@h", "NO", "unreachable members: c@h",
+		"hints held for unreachable replicas: 4", "yes (this node)")
+	expect(t, s, "cluster join b@h", StatusOK, "joined the cluster of b@h")
+	if fc.joined != "b@h" || fc.forced {
+		t.Fatalf("join: %+v", fc)
+	}
+	expect(t, s, "cluster join b@h --force", StatusOK, "joined")
+	if !fc.forced {
+		t.Fatal("--force not passed")
+	}
+	expect(t, s, "cluster join b@h --forse", StatusUsage, "unknown argument")
+	fc.joinErr = replica.ErrHasData
+	expect(t, s, "cluster join b@h", StatusFailed, "data of its own")
+	expect(t, s, "cluster leave", StatusOK, "leaving")
+	if !fc.left {
+		t.Fatal("leave not passed")
 	}
 }
