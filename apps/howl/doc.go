@@ -25,6 +25,15 @@
 //     that does not keep up is disconnected (close 1008 "slow consumer"
 //     when the close frame still fits) and nobody else slows down.
 //
-// Cross-node fan-out arrives in a later issue: the howl actor is already
-// the receiving endpoint for events sent from other nodes.
+// Cluster fan-out: with Options.Peers (the other live control nodes; the
+// release feeds it from the ring), an event published on a node goes to
+// its own hub and once to the howl actor of each peer, as a Relayed
+// message that the peer hands to its hub and forwards no further (no
+// loops). Each peer has its own bounded queue and sending goroutine, so
+// events of one publisher keep their order per channel on every node (as
+// far as ergo keeps the order of one connection: NumHandlers 1), and a
+// peer that is down or slow to connect never holds publishing up: its
+// queue fills and the overflow is dropped. Events are best-effort, as in
+// the original: drops and failed sends are counted
+// (fifo_howl_relay_events_total{outcome}), never retried.
 package howl

@@ -23,6 +23,13 @@ type Metrics struct {
 	// reason (ott_missing, ott_invalid, auth_unavailable, not_running,
 	// handshake).
 	Rejected *prometheus.CounterVec
+	// Relay counts the cluster fan-out of events, by outcome: sent (an
+	// event of this node handed to ergo for a peer), failed (ergo
+	// refused it: the peer is unknown or unreachable), dropped (the
+	// peer's queue was full), received (a peer's event delivered to the
+	// local hub). Delivery between nodes is best-effort: a sent event can
+	// still be lost with its connection.
+	Relay *prometheus.CounterVec
 }
 
 // NewMetrics creates howl's metrics and registers them in reg.
@@ -48,8 +55,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "fifo_howl_rejected_connections_total",
 			Help: "Websocket connection attempts refused before the upgrade, by reason.",
 		}, []string{"reason"}),
+		Relay: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "fifo_howl_relay_events_total",
+			Help: "Events relayed between the howl actors of control nodes, by outcome.",
+		}, []string{"outcome"}),
 	}
-	for _, c := range []prometheus.Collector{m.Connections, m.Events, m.Deliveries, m.Dropped, m.Rejected} {
+	for _, c := range []prometheus.Collector{m.Connections, m.Events, m.Deliveries, m.Dropped, m.Rejected, m.Relay} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("howl metrics: %w", err)
 		}

@@ -19,6 +19,7 @@ const (
 	DefaultCloseGrace   = time.Second
 	DefaultReadLimit    = 16 << 10
 	DefaultMailboxSize  = 8192
+	DefaultRelayBuffer  = 1024
 )
 
 // Options configure a Service. Auth is required; every other field has a
@@ -57,6 +58,15 @@ type Options struct {
 	// beyond it events are dropped and counted by the runtime. Default
 	// DefaultMailboxSize (8192).
 	MailboxSize uint16
+	// Peers lists the other control nodes whose howl receives the events
+	// published on this node (the cluster's live members; see
+	// NewPolledPeers, LivePeers). Nil: events stay on this node.
+	Peers Peers
+	// RelayBuffer bounds, per peer, the events waiting to be sent to it;
+	// beyond it events for that peer are dropped and counted
+	// (Metrics.Relay{outcome="dropped"}). Default DefaultRelayBuffer
+	// (1024).
+	RelayBuffer int
 }
 
 func (o Options) withDefaults() Options {
@@ -86,6 +96,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MailboxSize == 0 {
 		o.MailboxSize = DefaultMailboxSize
+	}
+	if o.RelayBuffer <= 0 {
+		o.RelayBuffer = DefaultRelayBuffer
 	}
 	return o
 }
