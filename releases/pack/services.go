@@ -27,9 +27,14 @@ func currentBin(home, name string) string {
 }
 
 // SystemdUnit returns systemd/fifo.service. `fifo start` runs in the
-// foreground and stops gracefully on SIGTERM within shutdown.timeout
-// (default 10 s); exit code 2 means a bad configuration, which restarting
-// cannot fix.
+// foreground, tells systemd when it serves (Type=notify) and stops
+// gracefully on SIGTERM within shutdown.timeout (default 10 s); exit code 2
+// means a bad configuration, which restarting cannot fix. A live upgrade
+// (fifo release install) starts the new binary as a child of the old
+// process, which then exits 0: the new process sends MAINPID= and READY=1,
+// which systemd accepts from a process other than the main one only with
+// NotifyAccess=all, and the default KillMode keeps both processes of the
+// hand-off in the service's cgroup.
 func SystemdUnit() string {
 	return fmt.Sprintf(`# FiFo control-plane node. Install: see docs/releases.md.
 [Unit]
@@ -38,7 +43,8 @@ After=network-online.target
 Wants=network-online.target
 
 [Service]
-Type=exec
+Type=notify
+NotifyAccess=all
 User=fifo
 Group=fifo
 WorkingDirectory=%[1]s
@@ -65,8 +71,13 @@ const smfHeader = `<?xml version="1.0"?>
 `
 
 // SMFManifest returns smf/fifo.xml, the fifo node as an SMF service
-// (application/fifo) whose start method is the long-running process
-// (startd duration "child"); stop sends SIGTERM.
+// (application/fifo) of the default contract model: the start method
+// starts the node in the background and returns, and svc.startd follows
+// every process of the service's contract. A live upgrade (fifo release
+// install) starts the new binary as a child of the old process, in the
+// same contract, and the old process exits: the service stays online,
+// where the "child" model would restart it when the process it started
+// exits. Stop (:kill) sends SIGTERM to the contract's processes.
 func SMFManifest() string {
 	return smfHeader + fmt.Sprintf(`<!-- FiFo control-plane node. Install: see docs/releases.md. -->
 <service_bundle type="manifest" name="fifo">
@@ -85,10 +96,9 @@ func SMFManifest() string {
         <envvar name="HOME" value="%[1]s"/>
       </method_environment>
     </method_context>
-    <exec_method type="method" name="start" exec="%[2]s start --config %[3]s" timeout_seconds="60"/>
+    <exec_method type="method" name="start" exec="%[2]s start --config %[3]s &amp;" timeout_seconds="60"/>
     <exec_method type="method" name="stop" exec=":kill" timeout_seconds="30"/>
     <property_group name="startd" type="framework">
-      <propval name="duration" type="astring" value="child"/>
       <propval name="ignore_error" type="astring" value="core,signal"/>
     </property_group>
     <stability value="Evolving"/>

@@ -69,3 +69,19 @@ func TestSystemdUnitVerifies(t *testing.T) {
 		t.Fatalf("systemd-analyze verify: %v\n%s", err, out.String())
 	}
 }
+
+// The service manifests let a live upgrade's new process replace the old
+// one: systemd takes its MAINPID from any process of the service, SMF
+// follows the contract rather than the process it started.
+func TestManifestsAllowLiveUpgrades(t *testing.T) {
+	unit := SystemdUnit()
+	for _, want := range []string{"\nType=notify\n", "\nNotifyAccess=all\n"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("systemd unit lacks %q", strings.TrimSpace(want))
+		}
+	}
+	smf := SMFManifest()
+	if strings.Contains(smf, `value="child"`) || !strings.Contains(smf, `--config `+SmartOSConfig+` &amp;"`) {
+		t.Errorf("the SMF start method must background the node (contract model):\n%s", smf)
+	}
+}
