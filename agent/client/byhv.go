@@ -2,20 +2,21 @@ package client
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/fifogo/fifo/agent/driver"
 )
 
 // Resolver finds where the agent of a hypervisor runs; *Receiver is one
-// (its directory of registered agents).
+// (its directory of registered agents), Recorded another (that directory,
+// then the node the cluster recorded for the agent).
 type Resolver interface {
 	Lookup(hv string) (Addr, bool)
 }
 
 // Hypervisors commands agents by hypervisor uuid alone, resolving each
-// through a Resolver: the shape sniffle's VM flows use. A hypervisor
-// without a registered agent is ErrUnavailable.
+// through a Resolver (its Locate when it is a Locator): the shape
+// sniffle's VM flows use. A hypervisor without a registered agent is
+// ErrUnavailable.
 type Hypervisors struct {
 	c *Client
 	r Resolver
@@ -24,17 +25,14 @@ type Hypervisors struct {
 // ByHV returns c addressing agents by hypervisor uuid through r.
 func (c *Client) ByHV(r Resolver) *Hypervisors { return &Hypervisors{c: c, r: r} }
 
-func (h *Hypervisors) addr(hv string) (Addr, error) {
-	a, ok := h.r.Lookup(hv)
-	if !ok {
-		return Addr{}, fmt.Errorf("hypervisor %s: no agent registered: %w", hv, ErrUnavailable)
-	}
-	return a, nil
+// Addr resolves where hypervisor hv's agent runs, as every command does.
+func (h *Hypervisors) Addr(ctx context.Context, hv string) (Addr, error) {
+	return locate(ctx, h.r, hv)
 }
 
 // Reserve is Client.Reserve on hypervisor hv.
 func (h *Hypervisors) Reserve(ctx context.Context, hv, vm string, ramMB int64) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -43,7 +41,7 @@ func (h *Hypervisors) Reserve(ctx context.Context, hv, vm string, ramMB int64) e
 
 // Release is Client.Release on hypervisor hv.
 func (h *Hypervisors) Release(ctx context.Context, hv, vm string) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -52,7 +50,7 @@ func (h *Hypervisors) Release(ctx context.Context, hv, vm string) error {
 
 // Create is Client.Create on hypervisor hv.
 func (h *Hypervisors) Create(ctx context.Context, hv string, spec driver.Spec) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -61,7 +59,7 @@ func (h *Hypervisors) Create(ctx context.Context, hv string, spec driver.Spec) e
 
 // Start is Client.Start on hypervisor hv.
 func (h *Hypervisors) Start(ctx context.Context, hv, vm string) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -70,7 +68,7 @@ func (h *Hypervisors) Start(ctx context.Context, hv, vm string) error {
 
 // Stop is Client.Stop on hypervisor hv.
 func (h *Hypervisors) Stop(ctx context.Context, hv, vm string, force bool) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -79,7 +77,7 @@ func (h *Hypervisors) Stop(ctx context.Context, hv, vm string, force bool) error
 
 // Reboot is Client.Reboot on hypervisor hv.
 func (h *Hypervisors) Reboot(ctx context.Context, hv, vm string, force bool) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -88,7 +86,7 @@ func (h *Hypervisors) Reboot(ctx context.Context, hv, vm string, force bool) err
 
 // Delete is Client.Delete on hypervisor hv.
 func (h *Hypervisors) Delete(ctx context.Context, hv, vm string) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -97,7 +95,7 @@ func (h *Hypervisors) Delete(ctx context.Context, hv, vm string) error {
 
 // Update is Client.Update on hypervisor hv.
 func (h *Hypervisors) Update(ctx context.Context, hv, vm string, u driver.UpdateSpec) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -106,7 +104,7 @@ func (h *Hypervisors) Update(ctx context.Context, hv, vm string, u driver.Update
 
 // Snapshot is Client.Snapshot on hypervisor hv.
 func (h *Hypervisors) Snapshot(ctx context.Context, hv, vm, name string) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -115,7 +113,7 @@ func (h *Hypervisors) Snapshot(ctx context.Context, hv, vm, name string) error {
 
 // DeleteSnapshot is Client.DeleteSnapshot on hypervisor hv.
 func (h *Hypervisors) DeleteSnapshot(ctx context.Context, hv, vm, name string) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -124,7 +122,7 @@ func (h *Hypervisors) DeleteSnapshot(ctx context.Context, hv, vm, name string) e
 
 // Rollback is Client.Rollback on hypervisor hv.
 func (h *Hypervisors) Rollback(ctx context.Context, hv, vm, name string) error {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return err
 	}
@@ -133,7 +131,7 @@ func (h *Hypervisors) Rollback(ctx context.Context, hv, vm, name string) error {
 
 // Get is Client.Get on hypervisor hv.
 func (h *Hypervisors) Get(ctx context.Context, hv, vm string) (driver.VM, error) {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return driver.VM{}, err
 	}
@@ -142,7 +140,7 @@ func (h *Hypervisors) Get(ctx context.Context, hv, vm string) (driver.VM, error)
 
 // List is Client.List on hypervisor hv.
 func (h *Hypervisors) List(ctx context.Context, hv string) ([]driver.VM, error) {
-	a, err := h.addr(hv)
+	a, err := h.Addr(ctx, hv)
 	if err != nil {
 		return nil, err
 	}
