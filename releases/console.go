@@ -42,6 +42,9 @@ func consoleApp(env *Env, level *slog.LevelVar) supervisors.App {
 	if env.Cloud != nil {
 		deps.Hypervisors = consoleHypervisors{c: env.Cloud}
 	}
+	if env.Cluster != nil {
+		deps.Cluster = env.Cluster
+	}
 	if up, err := newConsoleUpgrades(env); err != nil {
 		env.Logger.Warn("hypervisors upgrade is not available", "err", err)
 	} else if up != nil {

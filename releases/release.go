@@ -10,6 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/fifogo/fifo/actors/replica"
+	actorring "github.com/fifogo/fifo/actors/ring"
 	"github.com/fifogo/fifo/actors/store"
 	"github.com/fifogo/fifo/apps/howl"
 	"github.com/fifogo/fifo/apps/snarl"
@@ -45,6 +47,9 @@ type Env struct {
 	StoreMetrics *store.Metrics
 	// StoreService is the node's store (its App runs in the release).
 	StoreService *store.Service
+	// Cluster is the node's record store over the ring, which Store is
+	// (its App runs in the release, after the store's).
+	Cluster *replica.Cluster
 	// Identity is snarl's service, when the release runs snarl.
 	Identity *identity.Service
 	// Howl is the event hub, when the release runs howl.
@@ -85,7 +90,7 @@ func AllInOne() Release {
 	return Release{
 		Name:        AllInOneName,
 		Description: "every application on one node, with a simulated hypervisor",
-		AppNames:    []string{store.AppName, snarl.AppName, howl.AppName, sniffle.AppName, wiggle.AppName},
+		AppNames:    []string{store.AppName, replica.AppName, snarl.AppName, howl.AppName, sniffle.AppName, wiggle.AppName},
 		Apps: func(env *Env) ([]supervisors.App, error) {
 			id, err := identity.New(env.Store, identity.Options{Actor: env.Config.Node.Name,
 				Logger: env.Logger.With("app", snarl.AppName)})
@@ -120,6 +125,7 @@ func AllInOne() Release {
 			env.Mux.Handle("/api/", ws.Handler())
 			apps := []supervisors.App{
 				env.StoreService.App(env.Version),
+				clusterApp(env),
 				snarl.App(id, env.Version, snarl.Options{Logger: env.Logger.With("app", snarl.AppName)}),
 				hs.App(env.Version),
 				sn.App(env.Version),
@@ -140,9 +146,32 @@ func AllInOne() Release {
 			if err == nil {
 				err = recoverImports(ctx, env)
 			}
+			if err == nil && env.Cluster != nil {
+				// What a later join may drop without --force.
+				err = env.Cluster.MarkBaseline()
+			}
 			return err
 		},
 	}
+}
+
+// clusterApp is the membership and replication application of env's
+// Cluster: the ring of the node's data dir, partitions and n_val.
+func clusterApp(env *Env) supervisors.App {
+	return env.Cluster.App(env.Version, actorring.Options{DataDir: env.Config.Node.DataDir,
+		Partitions: env.Config.Store.Partitions, N: env.Config.Store.NVal})
+}
+
+// newCluster builds the replicated store of env's node over its store
+// service (the [store] n_val, r and w of the configuration).
+func newCluster(env *Env) (*replica.Cluster, error) {
+	codec, ok := env.Codec.(replica.Codec)
+	if !ok {
+		return nil, fmt.Errorf("codec %T has no tombstones: it cannot replicate", env.Codec)
+	}
+	st := env.Config.Store
+	return replica.New(env.Node, env.StoreService, codec, replica.Options{DataDir: env.Config.Node.DataDir,
+		N: st.NVal, R: st.R, W: st.W, Logger: env.Logger}, env.Registry)
 }
 
 // known lists the releases this binary can run.

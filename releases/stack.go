@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/fifogo/fifo/actors/replica"
 	"github.com/fifogo/fifo/actors/store"
 	"github.com/fifogo/fifo/internal/config"
 	"github.com/fifogo/fifo/internal/ops"
@@ -27,6 +28,7 @@ type stack struct {
 	cfg         config.Config
 	log         *slog.Logger
 	db          *storage.DB
+	cluster     *replica.Cluster
 	node        *runtime.Node
 	srv         *ops.Server
 	checks      *ops.Checks
@@ -92,7 +94,11 @@ func startStack(ctx context.Context, cfg config.Config, log *slog.Logger, hooks 
 	}
 	st.node, env.Node = node, node
 	env.StoreService = store.NewService(db, env.Codec, env.StoreMetrics)
-	env.Store = env.StoreService.Local()
+	if env.Cluster, err = newCluster(env); err != nil {
+		st.stop(false)
+		return nil, err
+	}
+	st.cluster, env.Store = env.Cluster, env.Cluster
 
 	st.checks.Set("applications", errors.New("starting"))
 	ops.Mount(mux, reg, st.checks)
@@ -180,6 +186,11 @@ func (st *stack) stop(handover bool) error {
 // closeStore closes the store (releasing its lock) and the log bridge.
 func (st *stack) closeStore() error {
 	st.restoreLogs()
+	if st.cluster != nil {
+		if err := st.cluster.Close(); err != nil {
+			st.log.Warn("close hint store", "err", err)
+		}
+	}
 	if err := st.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

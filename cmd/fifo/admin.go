@@ -27,35 +27,11 @@ func newAdminCmd(env func(string) (string, bool)) *cobra.Command {
 			"A password given as - is read from the first line of standard input.",
 		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t, err := f.resolve(f.node, env)
-			if err != nil {
-				return err
-			}
+			var err error
 			if args, err = passwordFromStdin(args, cmd.InOrStdin()); err != nil {
 				return usageError{err}
 			}
-			c, err := f.dial(cmd.Context(), t, cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			r, err := f.runOne(cmd.Context(), c, args, asJSON)
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			if r.Status != 0 {
-				out = cmd.ErrOrStderr()
-			}
-			if asJSON && r.Status == 0 && len(r.Data) > 0 {
-				fmt.Fprintf(out, "%s\n", r.Data)
-			} else {
-				io.WriteString(out, r.Output)
-			}
-			if r.Status != 0 {
-				return exitCode(r.Status)
-			}
-			return nil
+			return runConsoleCommand(cmd, &f, env, args, asJSON)
 		},
 	}
 	cmd.Flags().SetInterspersed(false)
@@ -63,6 +39,38 @@ func newAdminCmd(env func(string) (string, bool)) *cobra.Command {
 	cmd.Flags().StringVarP(&f.node, "node", "n", "", "the node to run on (default: the configuration's node.name)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the command's result as JSON")
 	return cmd
+}
+
+// runConsoleCommand runs one console command on the node the flags name
+// and prints its output (stdout, or stderr when it failed); a failed
+// command ends the CLI with its status.
+func runConsoleCommand(cmd *cobra.Command, f *consoleFlags, env func(string) (string, bool), args []string, asJSON bool) error {
+	t, err := f.resolve(f.node, env)
+	if err != nil {
+		return err
+	}
+	c, err := f.dial(cmd.Context(), t, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	r, err := f.runOne(cmd.Context(), c, args, asJSON)
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	if r.Status != 0 {
+		out = cmd.ErrOrStderr()
+	}
+	if asJSON && r.Status == 0 && len(r.Data) > 0 {
+		fmt.Fprintf(out, "%s\n", r.Data)
+	} else {
+		io.WriteString(out, r.Output)
+	}
+	if r.Status != 0 {
+		return exitCode(r.Status)
+	}
+	return nil
 }
 
 // usageArgs makes an argument check's errors usage errors (exit 2).

@@ -66,6 +66,6 @@ func newRoot(stdout, stderr io.Writer, env func(string) (string, bool)) *cobra.C
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersionCmd(), newStartCmd(env), newAttachCmd(env), newAdminCmd(env), newReleaseCmd(env))
+	root.AddCommand(newVersionCmd(), newStartCmd(env), newAttachCmd(env), newAdminCmd(env), newClusterCmd(env), newReleaseCmd(env))
 	return root
 }
