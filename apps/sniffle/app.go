@@ -84,7 +84,9 @@ type Deps struct {
 
 // Build returns sniffle over the agents of its node's cluster: the
 // agents' receiver (in sniffle's tree) feeds Control, and the VM flows
-// command agents through the receiver's directory.
+// command agents through the receiver's directory, or, for an agent
+// registered with another control node, on the node its hypervisor
+// record names (resolve.go).
 func Build(d Deps, o Options) (*Service, error) {
 	s := New(nil, o)
 	rcv, err := client.NewReceiver(client.ReceiverOptions{Control: s.Control(), Logger: s.opts.Logger, Registerer: d.Registerer})
@@ -97,7 +99,7 @@ func Build(d Deps, o Options) (*Service, error) {
 			return nil, fmt.Errorf("sniffle: metrics: %w", err)
 		}
 	}
-	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: newInstallingAgents(client.New(d.Node), rcv, d.Cloud),
+	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: newInstallingAgents(client.New(d.Node), agentResolver(rcv, d.Cloud), d.Cloud),
 		Events: d.Events, Logger: s.opts.Logger}, vms.Options{MaxRetries: o.CreateRetries, RetryDelay: o.CreateRetryDelay})
 	return s, nil
 }

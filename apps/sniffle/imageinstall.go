@@ -24,7 +24,6 @@ import (
 type installingAgents struct {
 	*client.Hypervisors
 	c     *client.Client
-	r     client.Resolver
 	cloud *cloud.Service
 
 	mu        sync.Mutex
@@ -34,7 +33,7 @@ type installingAgents struct {
 type hostImage struct{ hv, image string }
 
 func newInstallingAgents(c *client.Client, r client.Resolver, cl *cloud.Service) *installingAgents {
-	return &installingAgents{Hypervisors: c.ByHV(r), c: c, r: r, cloud: cl, installed: map[hostImage]bool{}}
+	return &installingAgents{Hypervisors: c.ByHV(r), c: c, cloud: cl, installed: map[hostImage]bool{}}
 }
 
 // Create installs the spec's image on hv when it may be missing, then
@@ -72,9 +71,9 @@ func (a *installingAgents) set(k hostImage, ok bool) {
 
 // install asks hv's agent to install dataset id.
 func (a *installingAgents) install(ctx context.Context, hv, id string) error {
-	addr, ok := a.r.Lookup(hv)
-	if !ok {
-		return fmt.Errorf("hypervisor %s: no agent registered: %w", hv, client.ErrUnavailable)
+	addr, err := a.Hypervisors.Addr(ctx, hv)
+	if err != nil {
+		return err
 	}
 	ds, err := a.cloud.Dataset(ctx, id)
 	if err != nil {
