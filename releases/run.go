@@ -116,12 +116,14 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger, hooks Hook
 		}
 		return err
 	}
+	// Announce first: systemd must learn the new main pid before the old
+	// process, told it may exit, does.
+	n.announce(child != nil)
 	if child != nil {
 		if err := child.Ready(); err != nil {
 			log.Warn("upgrade: could not tell the old process", "err", err)
 		}
 	}
-	n.announce(child != nil)
 	stopControl := n.serveControl(ctx)
 
 	for {

@@ -193,6 +193,8 @@ func (n *node) upgrade(ctx context.Context, st *stack, r upgradeRequest, stopCon
 		r.answer(me)
 		return nil, false
 	}
+	// The new process may have announced itself before it was killed.
+	n.announce(true)
 	me.Error, me.Resumed = err.Error(), true
 	r.answer(me)
 	return next, false
