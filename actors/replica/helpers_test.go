@@ -22,7 +22,7 @@ import (
 const partitions = 8
 
 // waitFor polls cond until it holds, failing the test after 60 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
@@ -33,7 +33,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func ctxT(t *testing.T) context.Context {
+func ctxT(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
@@ -53,11 +53,11 @@ type member struct {
 func (m member) name() string { return m.node.Name() }
 
 // startMember starts a node with a store and the cluster application.
-func startMember(t *testing.T) member { return restartMember(t, "", t.TempDir()) }
+func startMember(t testing.TB) member { return restartMember(t, "", t.TempDir()) }
 
 // restartMember starts a node named name (a new name when empty) on the
 // data dir dir.
-func restartMember(t *testing.T, name, dir string) member {
+func restartMember(t testing.TB, name, dir string) member {
 	t.Helper()
 	n := runtimetest.StartNode(t, func(o *runtime.Options) {
 		if name != "" {
@@ -149,7 +149,7 @@ func cluster(t *testing.T, k int) []member {
 }
 
 // user returns a delta that sets a user's name, stamped by actor at ts.
-func user(t *testing.T, actor string, ts int64, name string) []byte {
+func user(t testing.TB, actor string, ts int64, name string) []byte {
 	t.Helper()
 	r := record.New(record.BucketUser)
 	d := r.Fields.SetLWW(actor, "name", crdt.Timestamp{Wall: ts, Node: actor}, []byte(name))
@@ -224,3 +224,8 @@ func stop(t *testing.T, m member, others []member) {
 		return true
 	})
 }
+
+// startMemberB and userB serve benchmarks.
+func startMemberB(b *testing.B) member { return startMember(b) }
+
+func userB(b *testing.B) []byte { return user(b, "a", 1, "ann") }
