@@ -139,8 +139,13 @@ type flow struct {
 // Run is the create flow of a registered VM (fifo.md §5.2). Every failure
 // ends with the VM in state failed and the reason in its log; Run then
 // returns nil (the failure is the VM's, not the caller's). A VM that is no
-// longer pooled is left alone, so Run may be repeated.
+// longer pooled, or whose flow already runs, is left alone, so Run may be
+// repeated.
 func (s *Service) Run(ctx context.Context, id string) error {
+	if _, dup := s.running.LoadOrStore(id, struct{}{}); dup {
+		return nil
+	}
+	defer s.running.Delete(id)
 	vm, err := s.vm(ctx, id)
 	if err != nil {
 		return err

@@ -35,8 +35,12 @@ func (s *Service) Interrupted(ctx context.Context) (pooled, stuck []string, err 
 // the addresses recorded for the VM and any memory reservation on its
 // hypervisor, and marks it failed with the reason, so no VM stays in a
 // transitional state. A VM the agent already runs is left to the agent's
-// reports.
+// reports, and one whose flow runs here is not interrupted (sniffle takes
+// creates while it looks for interrupted ones).
 func (s *Service) Abandon(ctx context.Context, id, reason string) error {
+	if _, live := s.running.Load(id); live {
+		return nil
+	}
 	vm, err := s.vm(ctx, id)
 	if errors.Is(err, cloud.ErrNotFound) {
 		return nil

@@ -27,6 +27,9 @@ type Service struct {
 	seed   func() uint64
 	// finishing holds the VMs whose delete is being finished.
 	finishing sync.Map
+	// running holds the VMs whose create flow runs here (Run): one flow
+	// per VM, and none of them is taken for an interrupted one (Abandon).
+	running sync.Map
 
 	snapMu sync.Mutex
 	snap   []record.Hypervisor // the last placement snapshot (read-only)
