@@ -2,6 +2,7 @@ package releases
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 	"github.com/fifogo/fifo/apps/wiggle"
 	"github.com/fifogo/fifo/internal/config"
 	"github.com/fifogo/fifo/internal/perm"
+	"github.com/fifogo/fifo/internal/ring"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/storage"
 	"github.com/fifogo/fifo/supervisors"
@@ -99,7 +101,7 @@ func AllInOne() Release {
 			}
 			env.Identity = id
 			hs, err := howl.NewService(howl.Options{Auth: howlAuth(id), Logger: env.Logger.With("app", howl.AppName),
-				Registerer: env.Registry})
+				Registerer: env.Registry, Peers: howlPeers(env.Node)})
 			if err != nil {
 				return nil, err
 			}
@@ -228,4 +230,20 @@ func howlEvents(env *Env) vms.Events {
 			env.Logger.Debug("event not published", "channel", channel, "event", event, "err", err)
 		}
 	})
+}
+
+// howlPeers gives howl the other live members of the node's ring (its
+// own view: unreachable ones left out), for the cluster fan-out of
+// events; none while the node runs no ring actor.
+func howlPeers(n *runtime.Node) howl.Peers {
+	return howl.NewPolledPeers(func(ctx context.Context) ([]string, error) {
+		st, err := actorring.GetStatus(ctx, n)
+		if errors.Is(err, runtime.ErrNoProc) {
+			return nil, nil
+		}
+		if err != nil || st.Ring == nil {
+			return nil, err
+		}
+		return howl.LivePeers(st.Self, st.Ring.WithStatus(ring.Joining, ring.Valid, ring.Leaving), st.Unreachable), nil
+	}, howl.PolledPeersOptions{})
 }
