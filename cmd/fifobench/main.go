@@ -21,7 +21,7 @@ func main() {
 		os.Exit(howlClients(os.Stdin, os.Stdout))
 	}
 	quick := flag.Bool("quick", false, "smaller loads (a smoke run, not a measurement)")
-	only := flag.String("only", "", "run one section: writes, reads, crdt or howl")
+	only := flag.String("only", "", "run one section: writes, reads, crdt, howl, wiggle, placement, vms, chunter or aae")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	blockprofile := flag.String("blockprofile", "", "write a profile of where goroutines waited (channels, locks) to this file")
 	flag.Parse()
@@ -80,6 +80,7 @@ func run(w io.Writer, quick bool, only string) error {
 		{"placement", func() error { return benchPlacement(tw, quick) }},
 		{"vms", func() error { return benchVMs(tw, dir, quick) }},
 		{"chunter", func() error { return benchChunter(tw, dir, quick) }},
+		{"aae", func() error { return benchAAE(tw, dir, quick) }},
 	}
 	for _, s := range sections {
 		if only != "" && only != s.name {

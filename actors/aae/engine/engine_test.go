@@ -236,6 +236,19 @@ func TestBuildDuringWrites(t *testing.T) {
 	}
 }
 
+// TestDefaultShape: trees of the zero Options take built trees of the
+// default shape.
+func TestDefaultShape(t *testing.T) {
+	trees, err := NewTrees(1, hashtree.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trees.BeginBuild(0)
+	if err := trees.FinishBuild(0, build(t, hashtree.Options{}, nil), time.Unix(1, 0)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestLimiter: a burst is free, then each token costs 1/rate.
 func TestLimiter(t *testing.T) {
 	t0 := time.Unix(100, 0)

@@ -52,10 +52,12 @@ func NewTrees(partitions int, opts hashtree.Options) (*Trees, error) {
 	if partitions < 1 {
 		return nil, fmt.Errorf("aae trees: %d partitions", partitions)
 	}
-	if _, err := hashtree.New(opts); err != nil {
+	probe, err := hashtree.New(opts)
+	if err != nil {
 		return nil, err
 	}
-	return &Trees{opts: opts, slots: make([]slot, partitions)}, nil
+	// The shape with defaults filled in, as every built tree has it.
+	return &Trees{opts: probe.Options(), slots: make([]slot, partitions)}, nil
 }
 
 // Partitions returns the number of partitions.
