@@ -29,6 +29,11 @@
 // for the queries, a CBOR Body. Commands keep the driver's idempotency
 // (agent/driver): a caller unsure whether a command ran repeats it.
 //
+// The upgrade requests (UpgradeInfo, UpgradeBegin, UpgradeChunk,
+// UpgradeSwitch) push a new agent binary in chunks and switch to it; each
+// is idempotent and names the binary and offset it concerns, so a
+// transfer survives dropped messages and resumes (package upgrade).
+//
 // # Agent → control plane
 //
 // The agent talks to the actor registered as ControlName on a control
