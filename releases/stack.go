@@ -107,10 +107,27 @@ func startStack(ctx context.Context, cfg config.Config, log *slog.Logger, hooks 
 		st.stop(false)
 		return nil, err
 	}
-	go func() { st.serveErr <- st.srv.Serve(ln) }()
+	// A fresh node serves its health and readiness while it starts. One
+	// that takes over from another process (or from its own failed
+	// upgrade) serves nothing until its applications are up: clients that
+	// connect meanwhile wait in the accept queue instead of getting a 404
+	// from an API not mounted yet.
+	serving := false
+	serve := func() {
+		if !serving {
+			serving = true
+			go func() { st.serveErr <- st.srv.Serve(ln) }()
+		}
+	}
+	if !takeover {
+		serve()
+	}
 
 	apps, err := rel.Apps(env)
 	if err != nil {
+		if !serving {
+			ln.Close()
+		}
 		st.stop(false)
 		return nil, fmt.Errorf("release %s: %w", rel.Name, err)
 	}
@@ -126,10 +143,14 @@ func startStack(ctx context.Context, cfg config.Config, log *slog.Logger, hooks 
 		}
 	}
 	if err != nil {
+		if !serving {
+			ln.Close()
+		}
 		st.stop(false)
 		return nil, err
 	}
 	st.checks.Set("applications", nil)
+	serve()
 	log.Info("node ready", "release", rel.Name, "apps", appNames(apps), "http", ln.Addr().String(),
 		"version", info.Version, "pid", os.Getpid())
 	if hooks.OnReady != nil {
