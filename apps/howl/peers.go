@@ -28,11 +28,12 @@ const (
 )
 
 // PolledPeers is a Peers fed by a fetch function (the ring actor's view
-// of the members, say). Peers answers from the last list fetched; the
-// first call fetches at once, and a call that finds the list older than
-// Every starts one fetch in the background and answers from the old list
-// meanwhile. A failed fetch keeps the old list until one succeeds; a
-// fetch that answers nothing (a node alone) empties it.
+// of the members, say). Peers answers at once from the last list fetched
+// and, when there is none yet or it is older than Every, starts one fetch
+// in the background: the howl actor never waits for the source, and the
+// events published before the first fetch completes stay local. A failed
+// fetch keeps the old list until one succeeds; a fetch that answers
+// nothing (a node alone) empties it.
 type PolledPeers struct {
 	fetch   func(ctx context.Context) ([]string, error)
 	every   time.Duration
@@ -74,23 +75,12 @@ func NewPolledPeers(fetch func(ctx context.Context) ([]string, error), o PolledP
 // Peers implements Peers.
 func (p *PolledPeers) Peers() []string {
 	p.mu.Lock()
-	first := p.at.IsZero() && !p.fetching
-	stale := !p.at.IsZero() && !p.fetching && p.now().Sub(p.at) >= p.every
-	if first || stale {
+	defer p.mu.Unlock()
+	if !p.fetching && (p.at.IsZero() || p.now().Sub(p.at) >= p.every) {
 		p.fetching = true
-	}
-	out := p.peers
-	p.mu.Unlock()
-	switch {
-	case first:
-		p.refresh()
-		p.mu.Lock()
-		out = p.peers
-		p.mu.Unlock()
-	case stale:
 		go p.refresh()
 	}
-	return out
+	return p.peers
 }
 
 // Err returns the error of the last fetch, nil when it succeeded.
