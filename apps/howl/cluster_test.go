@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/fifogo/fifo/apps/howl"
+	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 )
 
@@ -180,5 +181,11 @@ func TestDownPeersDoNotBlockPublishing(t *testing.T) {
 	})
 	if got := relayCount(b, "received"); got != events+1 {
 		t.Fatalf("b received %v, want %d", got, events+1)
+	}
+}
+
+func TestRelayedCrossesTheWire(t *testing.T) {
+	if err := runtime.CheckWire(howl.Relayed{Origin: "a@h", Channel: "vm-1", Event: "delete"}); err != nil {
+		t.Fatal(err)
 	}
 }
