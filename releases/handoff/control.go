@@ -75,8 +75,10 @@ type Event struct {
 type ControlHandler interface {
 	// Status returns the node's pid and version.
 	Status() Event
-	// Upgrade runs an upgrade, reporting progress; its Event is the last.
-	Upgrade(ctx context.Context, req Request, progress func(string)) Event
+	// Upgrade runs an upgrade, reporting progress, and calls answer once
+	// with its verdict (sent as the last line, Done set) before it
+	// returns.
+	Upgrade(ctx context.Context, req Request, progress func(string), answer func(Event))
 }
 
 // ListenControl binds the control socket at path, mode 0600. A socket
@@ -139,9 +141,17 @@ func serveControlConn(ctx context.Context, c net.Conn, h ControlHandler) {
 		ev.Done = true
 		enc.Encode(ev)
 	case OpUpgrade:
-		ev := h.Upgrade(ctx, req, func(msg string) { enc.Encode(Event{Progress: msg}) })
-		ev.Done = true
-		enc.Encode(ev)
+		answered := false
+		h.Upgrade(ctx, req, func(msg string) { enc.Encode(Event{Progress: msg}) }, func(ev Event) {
+			if !answered {
+				answered = true
+				ev.Done = true
+				enc.Encode(ev)
+			}
+		})
+		if !answered {
+			enc.Encode(Event{Done: true, Error: "the node gave no answer"})
+		}
 	default:
 		enc.Encode(Event{Done: true, Error: fmt.Sprintf("unknown op %q", req.Op)})
 	}

@@ -45,12 +45,13 @@ type fakeNode struct{}
 
 func (fakeNode) Status() Event { return Event{PID: 42, Version: "1.0.0"} }
 
-func (fakeNode) Upgrade(_ context.Context, req Request, progress func(string)) Event {
+func (fakeNode) Upgrade(_ context.Context, req Request, progress func(string), answer func(Event)) {
 	progress("starting " + req.Binary)
 	if req.Version == "bad" {
-		return Event{Error: "it exited", PID: 42, Version: "1.0.0", Resumed: true}
+		answer(Event{Error: "it exited", PID: 42, Version: "1.0.0", Resumed: true})
+		return
 	}
-	return Event{PID: 43, Version: req.Version}
+	answer(Event{PID: 43, Version: req.Version})
 }
 
 func TestControlSocket(t *testing.T) {
