@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/fifogo/fifo/actors/aae"
+	"github.com/fifogo/fifo/actors/handoff"
 	"github.com/fifogo/fifo/actors/replica"
 	actorring "github.com/fifogo/fifo/actors/ring"
 	"github.com/fifogo/fifo/actors/store"
@@ -125,9 +127,13 @@ func AllInOne() Release {
 				return nil, err
 			}
 			env.Mux.Handle("/api/", ws.Handler())
+			capp, err := clusterApp(env)
+			if err != nil {
+				return nil, err
+			}
 			apps := []supervisors.App{
 				env.StoreService.App(env.Version),
-				clusterApp(env),
+				capp,
 				snarl.App(id, env.Version, snarl.Options{Logger: env.Logger.With("app", snarl.AppName)}),
 				hs.App(env.Version),
 				sn.App(env.Version),
@@ -158,10 +164,24 @@ func AllInOne() Release {
 }
 
 // clusterApp is the membership and replication application of env's
-// Cluster: the ring of the node's data dir, partitions and n_val.
-func clusterApp(env *Env) supervisors.App {
+// Cluster: the ring of the node's data dir, partitions and n_val, then
+// anti-entropy and handoff over the node's store ([store] aae_interval
+// and handoff_interval).
+func clusterApp(env *Env) (supervisors.App, error) {
+	st := env.Config.Store
+	a, err := aae.New(aae.Options{Store: env.StoreService, Metrics: aae.NewMetrics(env.Registry),
+		N: st.NVal, Interval: st.AAEInterval})
+	if err != nil {
+		return supervisors.App{}, fmt.Errorf("anti-entropy: %w", err)
+	}
+	h, err := handoff.New(handoff.Options{Store: env.StoreService, Metrics: handoff.NewMetrics(env.Registry),
+		N: st.NVal, Interval: st.HandoffInterval})
+	if err != nil {
+		return supervisors.App{}, fmt.Errorf("handoff: %w", err)
+	}
 	return env.Cluster.App(env.Version, actorring.Options{DataDir: env.Config.Node.DataDir,
-		Partitions: env.Config.Store.Partitions, N: env.Config.Store.NVal})
+		Partitions: st.Partitions, N: st.NVal},
+		supervisors.ActorChild(a.Spec()), supervisors.ActorChild(h.Spec())), nil
 }
 
 // newCluster builds the replicated store of env's node over its store

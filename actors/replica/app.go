@@ -11,8 +11,9 @@ const AppName = "cluster"
 // App is the cluster application: the ring actor (membership, with its
 // changes feeding the coordinator's view), then the replica actor. Start
 // it after the store application and before any application that uses
-// the Cluster.
-func (c *Cluster) App(version string, ro actorring.Options) supervisors.App {
+// the Cluster. extra children (anti-entropy, handoff: actors that read
+// the ring) start after the ring and replica actors.
+func (c *Cluster) App(version string, ro actorring.Options, extra ...supervisors.Child) supervisors.App {
 	ro.OnChange = c.setView
 	return supervisors.App{
 		Name:        AppName,
@@ -24,10 +25,10 @@ func (c *Cluster) App(version string, ro actorring.Options) supervisors.App {
 			Intensity: 10,
 			Period:    10,
 			Children: func() []supervisors.Child {
-				return []supervisors.Child{
+				return append([]supervisors.Child{
 					supervisors.ActorChild(actorring.Spec(ro)),
 					supervisors.ActorChild(c.spec()),
-				}
+				}, extra...)
 			},
 		},
 	}

@@ -90,6 +90,16 @@ type Store struct {
 	// W is the write quorum: a write is acknowledged after W replicas
 	// stored it durably, 1..n_val. TOML store.w, env FIFO_W, default 2.
 	W int
+	// AAEInterval is the pause between two anti-entropy exchanges of a
+	// node (each compares one partition with one other replica),
+	// 1ms..1h. TOML store.aae_interval as a Go duration, env
+	// FIFO_AAE_INTERVAL, default 1s.
+	AAEInterval time.Duration
+	// HandoffInterval is the pause between two rounds of partition
+	// handoffs (transfers to new owners, repatriation), 1ms..1h. TOML
+	// store.handoff_interval as a Go duration, env
+	// FIFO_HANDOFF_INTERVAL, default 5s.
+	HandoffInterval time.Duration
 }
 
 // Shutdown is the [shutdown] table.
@@ -148,7 +158,7 @@ func Default() Config {
 			EPMDPort:   4369,
 		},
 		Log:      Log{Level: "info", Format: "text"},
-		Store:    Store{Partitions: 64, NVal: 3, R: 2, W: 2},
+		Store:    Store{Partitions: 64, NVal: 3, R: 2, W: 2, AAEInterval: time.Second, HandoffInterval: 5 * time.Second},
 		Shutdown: Shutdown{Timeout: 10 * time.Second},
 		Sniffle:  Sniffle{CreateRetries: 5, CreateRetryDelay: 5 * time.Second},
 		Sim:      Sim{Hypervisors: 1, MemoryMB: 65536},

@@ -56,6 +56,13 @@ r = 2
 # Write quorum: a write is acknowledged once w replicas stored it durably,
 # 1..n_val. Env FIFO_W.
 w = 2
+# Pause between two anti-entropy exchanges of this node (one partition
+# compared with one other replica each), as a Go duration (1ms..1h).
+# Env FIFO_AAE_INTERVAL.
+aae_interval = "1s"
+# Pause between two rounds of partition handoffs, as a Go duration
+# (1ms..1h). Env FIFO_HANDOFF_INTERVAL.
+handoff_interval = "5s"
 
 [shutdown]
 # How long a graceful stop may take, as a Go duration. Env FIFO_SHUTDOWN_TIMEOUT.

@@ -36,9 +36,9 @@ func TestExampleSetsEveryKey(t *testing.T) {
 	for _, table := range raw {
 		n += len(table)
 	}
-	// Default has 20 settings; TestSchemaCoversConfig ties that to Config.
-	if n != 20 {
-		t.Fatalf("Example sets %d keys, want 20: %v", n, raw)
+	// Default has 22 settings; TestSchemaCoversConfig ties that to Config.
+	if n != 22 {
+		t.Fatalf("Example sets %d keys, want 22: %v", n, raw)
 	}
 }
 

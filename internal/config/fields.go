@@ -38,6 +38,8 @@ func fields(c *Config) []field {
 		{"store", "n_val", "FIFO_N_VAL", intValue{&c.Store.NVal}},
 		{"store", "r", "FIFO_R", intValue{&c.Store.R}},
 		{"store", "w", "FIFO_W", intValue{&c.Store.W}},
+		{"store", "aae_interval", "FIFO_AAE_INTERVAL", durationValue{&c.Store.AAEInterval}},
+		{"store", "handoff_interval", "FIFO_HANDOFF_INTERVAL", durationValue{&c.Store.HandoffInterval}},
 		{"shutdown", "timeout", "FIFO_SHUTDOWN_TIMEOUT", durationValue{&c.Shutdown.Timeout}},
 		{"snarl", "admin_password", "FIFO_ADMIN_PASSWORD", stringValue{&c.Snarl.AdminPassword}},
 		{"sniffle", "create_retries", "FIFO_CREATE_RETRIES", intValue{&c.Sniffle.CreateRetries}},

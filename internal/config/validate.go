@@ -31,6 +31,14 @@ func (c Config) Validate() error {
 	p.check(inRange(c.Store.NVal, 1, 9), "store.n_val", c.Store.NVal)
 	p.check(inRange(c.Store.R, 1, max(c.Store.NVal, 1)), "store.r", c.Store.R)
 	p.check(inRange(c.Store.W, 1, max(c.Store.NVal, 1)), "store.w", c.Store.W)
+	for _, d := range []struct {
+		key string
+		val time.Duration
+	}{{"store.aae_interval", c.Store.AAEInterval}, {"store.handoff_interval", c.Store.HandoffInterval}} {
+		if d.val < time.Millisecond || d.val > time.Hour {
+			p.check("want a duration from 1ms to 1h", d.key, d.val.String())
+		}
+	}
 	p.check(inRange(c.Sim.Hypervisors, 0, 100), "sim.hypervisors", c.Sim.Hypervisors)
 	p.check(inRange(c.Sim.MemoryMB, 1024, 16777216), "sim.memory_mb", c.Sim.MemoryMB)
 	p.check(inRange(c.Sniffle.CreateRetries, 1, 100), "sniffle.create_retries", c.Sniffle.CreateRetries)
