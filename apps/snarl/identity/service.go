@@ -16,7 +16,7 @@ type Service struct {
 	throttle *credential.Throttle
 	scopes   map[string]Scope
 
-	// repo does the record plumbing (stamps, per-record locks, names).
+	// repo does the record plumbing (stamps, serialised updates, names).
 	repo *entity.Repo
 	// Collections gives List, Get and the metadata calls by Kind.
 	entity.Collections[Kind]
