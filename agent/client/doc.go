@@ -12,7 +12,9 @@
 // An agent is addressed by Addr: its node's name and its hypervisor's
 // uuid, as it reported them at registration (Receiver.Lookup finds the
 // Addr of a hypervisor; Client.ByHV addresses agents by hypervisor uuid
-// alone). It works the same whether the agent runs in the caller's node
+// alone; with a Recorded resolver, an agent registered with another
+// control node is found on the node its hypervisor record names). It
+// works the same whether the agent runs in the caller's node
 // (all-in-one) or on another node over ergo distribution. Errors keep the
 // driver's sentinels across nodes (driver.ErrNotFound, ErrConflict,
 // ErrNoMemory, ErrInvalid, ErrFailed, context.DeadlineExceeded when the
