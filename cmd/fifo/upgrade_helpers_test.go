@@ -333,6 +333,7 @@ func (a *upAPI) meta(user string) (string, map[string]any, error) {
 type upLoad struct {
 	a                   *upAPI
 	ok, failed, refused atomic.Int64
+	maxLatency          atomic.Int64 // nanoseconds, of a metadata write
 	stop                chan struct{}
 	wg                  sync.WaitGroup
 
@@ -374,6 +375,14 @@ func (l *upLoad) acked(user, key string, v int64) {
 	l.want[user][key] = v
 }
 
+// track records a user made outside the load, in phase, for verify.
+func (l *upLoad) track(user, name, phase string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.names[user] = name
+	l.created[user] = phase
+}
+
 // setPhase labels the users the creator makes from now on.
 func (l *upLoad) setPhase(p string) {
 	l.mu.Lock()
@@ -407,9 +416,13 @@ func (l *upLoad) writer(user, key string) {
 			return
 		default:
 		}
+		start := time.Now()
 		if err := l.a.setMeta(user, key, i); err != nil {
 			l.fail(err)
 			continue
+		}
+		if d := int64(time.Since(start)); d > l.maxLatency.Load() {
+			l.maxLatency.Store(d) // one writer goroutine may lose a race to another: a lower bound
 		}
 		l.acked(user, key, i)
 		l.ok.Add(1)

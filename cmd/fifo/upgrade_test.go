@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fifogo/fifo/internal/crdt"
 	"github.com/fifogo/fifo/internal/record"
@@ -92,12 +93,14 @@ func liveUpgradeUnderLoad(t *testing.T, tar1, tar2, v1, v2 string) {
 	l.waitOps(t, 200)
 
 	// Upgrade, live.
+	began := time.Now()
 	out, errOut, code := liveRelease(t, env, root, "install", v2)
+	took := time.Since(began)
 	if code != 0 || !strings.Contains(out, "the node runs "+v2+" now") {
 		t.Fatalf("install %s: exit %d\n%s%s\nnode:\n%s", v2, code, out, errOut, node.logs())
 	}
 	l.setPhase(v2)
-	t.Logf("install %s:\n%s", v2, out)
+	t.Logf("install %s (%v):\n%s", v2, took.Round(time.Millisecond), out)
 	second := node.status()
 	if second.Version != v2 || second.PID == first.PID {
 		t.Fatalf("after install: %+v (before: %+v)", second, first)
@@ -109,13 +112,27 @@ func liveUpgradeUnderLoad(t *testing.T, tar1, tar2, v1, v2 string) {
 	if pid, err := os.ReadFile(filepath.Join(data, "fifo.pid")); err != nil || strings.TrimSpace(string(pid)) != fmt.Sprint(second.PID) {
 		t.Fatalf("pid file %q %v, want %d", pid, err, second.PID)
 	}
+	// Users 2.0.0 creates, besides those of the load's creator.
+	for i := range 3 {
+		name := fmt.Sprintf("by-v2-%d", i)
+		user, err := a.createUser(name)
+		if err == nil {
+			err = a.setMeta(user, "v2", int64(i))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.track(user, name, v2)
+		l.acked(user, "v2", int64(i))
+	}
 	l.waitOps(t, 300) // the load goes on through 2.0.0
 	l.halt()
 	stopped = true
 	if l.failed.Load() != 0 || l.refused.Load() != 0 {
 		t.Fatalf("across the upgrade: %d requests ok, %d failed, %d refused: %v", l.ok.Load(), l.failed.Load(), l.refused.Load(), l.errors())
 	}
-	t.Logf("upgrade under load: %d requests, none failed or refused", l.ok.Load())
+	t.Logf("upgrade under load: %d requests, none failed or refused; slowest metadata write %v",
+		l.ok.Load(), time.Duration(l.maxLatency.Load()).Round(time.Millisecond))
 	if bad := l.verify(a); len(bad) > 0 {
 		t.Fatalf("%s does not read what was written: %v", v2, bad)
 	}
@@ -150,7 +167,8 @@ func liveUpgradeUnderLoad(t *testing.T, tar1, tar2, v1, v2 string) {
 	if l2.failed.Load() != 0 || l2.refused.Load() != 0 {
 		t.Fatalf("across the rollback: %d requests ok, %d failed, %d refused: %v", l2.ok.Load(), l2.failed.Load(), l2.refused.Load(), l2.errors())
 	}
-	t.Logf("rollback under load: %d requests, none failed or refused", l2.ok.Load())
+	t.Logf("rollback under load: %d requests, none failed or refused; slowest metadata write %v",
+		l2.ok.Load(), time.Duration(l2.maxLatency.Load()).Round(time.Millisecond))
 
 	// 1.0.0 reads everything, including the users 2.0.0 created, and
 	// writes on them.
