@@ -37,6 +37,30 @@ func (c *Cluster) Get(ctx context.Context, bucket, id string) ([]byte, error) {
 	return val, nil
 }
 
+// GetWithTombstone is Get that also answers the value of a deleted
+// record, its tombstone (entity.TombstoneReader): a writer re-creating the
+// id starts from it, so its dots lie above those the delete removed.
+// ErrNotFound only when no replica holds anything.
+func (c *Cluster) GetWithTombstone(ctx context.Context, bucket, id string) ([]byte, error) {
+	v, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v.alone {
+		return c.local.Get(ctx, bucket, id)
+	}
+	start := time.Now()
+	val, err := c.read(ctx, v, bucket, id, false)
+	if err == nil && val == nil {
+		err = fmt.Errorf("get %s/%s: %w", bucket, id, store.ErrNotFound)
+	}
+	c.m.done("get", start, outcome(err))
+	if err != nil {
+		return nil, err
+	}
+	return val, nil
+}
+
 // Delete implements store.Store: it reads the record from the replicas
 // and writes its tombstone (the removal of everything they hold) like any
 // write.

@@ -139,7 +139,7 @@ func (r *Repo) apply(ctx context.Context, bucket, id string, batch []*mutation) 
 	if len(run) == 0 {
 		return
 	}
-	rec, loadErr := r.Load(ctx, bucket, id)
+	rec, base, loadErr := r.loadForWrite(ctx, bucket, id)
 	if loadErr != nil && !errors.Is(loadErr, ErrNotFound) {
 		for _, m := range run {
 			m.err = loadErr
@@ -166,7 +166,11 @@ func (r *Repo) apply(ctx context.Context, bucket, id string, batch []*mutation) 
 			continue
 		}
 		if rec == nil {
-			rec = record.New(bucket)
+			// A deleted record is re-created on its tombstone, so that
+			// the dots minted now lie above those the delete removed.
+			if rec = record.New(bucket); base != nil {
+				rec = base.Clone()
+			}
 		}
 		last := i == len(run)-1
 		d, err := m.run(rec, r.Stamp())
