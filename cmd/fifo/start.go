@@ -22,7 +22,10 @@ func newStartCmd(env func(string) (string, bool)) *cobra.Command {
 		Use:   "start",
 		Short: "Run a node until SIGTERM or SIGINT",
 		Long: "Run a node with the release named in the configuration (all-in-one by default).\n" +
-			"Configuration: the TOML file given with --config, overridden by FIFO_* environment variables.",
+			"Configuration: the TOML file given with --config, overridden by FIFO_* environment variables.\n" +
+			"The node writes <data_dir>/fifo.pid and listens on <data_dir>/control.sock, where\n" +
+			"fifo release install|rollback ask it to upgrade itself live (docs/releases.md); under\n" +
+			"systemd (Type=notify) it reports READY=1 once it serves.",
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(path, env)
