@@ -77,7 +77,7 @@ func liveSwitch(w io.Writer, r *install.Root, cfg config.Config, lf liveFlags) f
 			}
 			return fmt.Errorf("live upgrade to %s failed: %s; %s, and the current release is %s again", sw.To, ev.Error, state, current)
 		}
-		fmt.Fprintf(w, "the node runs %s now (pid %d); no connection was refused\n", ev.Version, ev.PID)
+		fmt.Fprintf(w, "the node runs %s now (pid %d)\n", ev.Version, ev.PID)
 		return nil
 	}
 }
