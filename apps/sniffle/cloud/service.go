@@ -80,6 +80,11 @@ type Options struct {
 	Rand io.Reader
 	// Logger receives the service's log lines. Default: discarded.
 	Logger *slog.Logger
+	// IPReload is how long an IP range's in-memory free list is trusted
+	// before the range's record is read again (other control nodes lease
+	// and release addresses too), and the least time between two checks of
+	// an exhausted range's lease names. Default 10 s.
+	IPReload time.Duration
 }
 
 // Service is sniffle's domain service over a record store.
@@ -105,6 +110,9 @@ func New(st recstore.Store, o Options) *Service {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.IPReload <= 0 {
+		o.IPReload = 10 * time.Second
 	}
 	s := &Service{st: st, opts: o, repo: entity.NewRepo(st, o.Actor, func() int64 { return o.Now().UnixNano() }, o.Rand)}
 	s.Collections = entity.Collections[Kind]{Repo: s.repo, Bucket: bucket}
