@@ -42,6 +42,10 @@ type Options struct {
 	// RetryDelay; zero takes their defaults).
 	CreateRetries    int
 	CreateRetryDelay time.Duration
+	// CreateHostWait bounds how long a create whose call to a host's
+	// agent ended without a clear answer waits for that host before the
+	// VM fails (vms.Options HostWait; zero takes its default).
+	CreateHostWait time.Duration
 }
 
 // Service runs VM creates for the REST edge.
@@ -100,7 +104,8 @@ func Build(d Deps, o Options) (*Service, error) {
 		}
 	}
 	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: newInstallingAgents(client.New(d.Node), agentResolver(rcv, d.Cloud), d.Cloud),
-		Events: d.Events, Logger: s.opts.Logger}, vms.Options{MaxRetries: o.CreateRetries, RetryDelay: o.CreateRetryDelay})
+		Events: d.Events, Logger: s.opts.Logger}, vms.Options{MaxRetries: o.CreateRetries, RetryDelay: o.CreateRetryDelay,
+		HostWait: o.CreateHostWait})
 	return s, nil
 }
 
@@ -216,15 +221,42 @@ func (r *runner) HandleMessage(p *runtime.Process, msg any) {
 		return
 	}
 	for _, id := range stuck {
-		if err := r.s.vms.Abandon(ctx, id, "create interrupted (sniffle restarted)"); err != nil {
-			p.Logger().Error("failing an interrupted create", "vm", id, "err", err)
-		}
+		r.s.background("settling an interrupted create", id, func(ctx context.Context) error {
+			return r.s.vms.Settle(ctx, id, "create interrupted (sniffle restarted)")
+		})
 	}
 	for _, id := range pooled {
 		r.s.start(id)
 	}
 	if len(pooled)+len(stuck) > 0 {
-		p.Logger().Info("interrupted creates", "resumed", len(pooled), "failed", len(stuck))
+		p.Logger().Info("interrupted creates", "resumed", len(pooled), "settling", len(stuck))
+	}
+	deleting, err := r.s.vms.Deletions(ctx)
+	if err != nil {
+		p.Logger().Error("listing interrupted deletes", "err", err)
+		return
+	}
+	for _, id := range deleting {
+		r.s.background("resuming an interrupted delete", id, func(ctx context.Context) error {
+			return r.s.vms.ResumeDelete(ctx, id)
+		})
+	}
+	if len(deleting) > 0 {
+		p.Logger().Info("interrupted deletes", "resumed", len(deleting))
+	}
+}
+
+// background runs fn for VM id under the runner (Go), logging what it
+// returns as what.
+func (s *Service) background(what, id string, fn func(ctx context.Context) error) {
+	log := s.opts.Logger
+	err := s.Go(func(ctx context.Context) {
+		if err := fn(ctx); err != nil {
+			log.Warn(what, "vm", id, "err", err)
+		}
+	})
+	if err != nil {
+		log.Warn(what, "vm", id, "err", err)
 	}
 }
 

@@ -64,48 +64,80 @@ func (c *Control) OnVMState(ctx context.Context, s client.VMState) error {
 }
 
 // OnVMList implements client.Control: listed VMs take the host's state; a
-// VM recorded on this hypervisor that the host does not have (and that is
-// not being created) is gone; a listed VM sniffle has settled elsewhere
-// (or failed) is a copy an interrupted create left behind and is removed
-// from the host (vms.RemoveLeftover). A leftover that cannot be removed
-// now is logged and tried again with the next list.
+// VM recorded on this hypervisor that the host does not list (and that is
+// not being created) is gone if the agent, asked now, does not have it
+// either (vms.Absent: a list taken before a create finished does not show
+// the VM); a listed VM sniffle has settled elsewhere (or failed) is a copy
+// an interrupted create left behind and is removed from the host
+// (vms.RemoveLeftover). A listed VM whose delete was cut short, or that
+// failed unconfirmed on this host, is deleted from it in the background
+// (vms.RemoveFromHost). Creates waiting for this host are woken. What
+// cannot be done now is logged and tried again with the next list.
 func (c *Control) OnVMList(ctx context.Context, l client.VMList) error {
+	hv := l.Addr.HV
+	defer c.svc.vms.HostBack(hv)
 	byHV, err := c.svc.vms.ByHypervisor(ctx)
 	if err != nil {
-		return fmt.Errorf("reconcile %s: %w", l.Addr.HV, err)
+		return fmt.Errorf("reconcile %s: %w", hv, err)
 	}
-	settled := make(map[string]bool, len(byHV[l.Addr.HV]))
-	for _, id := range byHV[l.Addr.HV] {
+	settled := make(map[string]bool, len(byHV[hv]))
+	for _, id := range byHV[hv] {
 		settled[id] = true
 	}
 	on := make(map[string]bool, len(l.VMs))
+	var remove []string
 	for _, vm := range l.VMs {
 		on[vm.UUID] = true
-		if err := c.svc.vms.AgentState(ctx, l.Addr.HV, vm.UUID, string(vm.State)); err != nil {
+		rm, err := c.svc.vms.ListedState(ctx, hv, vm.UUID, string(vm.State))
+		if err != nil {
 			return err
+		}
+		if rm {
+			remove = append(remove, vm.UUID)
 		}
 		if settled[vm.UUID] {
 			continue // recorded here: nothing left over
 		}
-		removed, err := c.svc.vms.RemoveLeftover(ctx, l.Addr.HV, vm.UUID)
+		removed, err := c.svc.vms.RemoveLeftover(ctx, hv, vm.UUID)
 		if err != nil {
-			c.svc.opts.Logger.Warn("leftover vm not removed", "hypervisor", l.Addr.HV, "vm", vm.UUID, "err", err)
+			c.svc.opts.Logger.Warn("leftover vm not removed", "hypervisor", hv, "vm", vm.UUID, "err", err)
 		} else if removed {
-			c.svc.opts.Logger.Info("leftover vm removed", "hypervisor", l.Addr.HV, "vm", vm.UUID)
+			c.svc.opts.Logger.Info("leftover vm removed", "hypervisor", hv, "vm", vm.UUID)
 		}
 	}
-	var gone []string
-	for _, id := range byHV[l.Addr.HV] {
-		if !on[id] {
-			gone = append(gone, id)
+	for _, id := range byHV[hv] {
+		if on[id] {
+			continue
+		}
+		rm, err := c.svc.vms.Absent(ctx, hv, id)
+		if err != nil {
+			c.svc.opts.Logger.Warn("unlisted vm not reconciled", "hypervisor", hv, "vm", id, "err", err)
+			continue
+		}
+		if rm {
+			remove = append(remove, id)
 		}
 	}
-	for _, id := range gone {
-		if err := c.svc.vms.AgentState(ctx, l.Addr.HV, id, string(driver.StateDeleted)); err != nil {
-			return err
-		}
-	}
+	c.removeFromHost(hv, remove)
 	return nil
+}
+
+// removeFromHost deletes VMs from hypervisor hv in the background (a
+// delete may outlast the agent's wait for its list's answer).
+func (c *Control) removeFromHost(hv string, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	err := c.svc.Go(func(ctx context.Context) {
+		for _, id := range ids {
+			if err := c.svc.vms.RemoveFromHost(ctx, hv, id); err != nil {
+				c.svc.opts.Logger.Warn("vm not removed from its host", "hypervisor", hv, "vm", id, "err", err)
+			}
+		}
+	})
+	if err != nil {
+		c.svc.opts.Logger.Warn("vms not removed from their host", "hypervisor", hv, "vms", ids, "err", err)
+	}
 }
 
 // OnAgentDown implements client.AgentDownHandler: the hypervisor's

@@ -116,12 +116,16 @@ func jsonToRecord(v any) any {
 }
 
 // failure ends a create: the reason goes to the VM log and the state to
-// failed.
-type failure struct{ reason string }
+// failed. With keepOn the VM stays bound to that hypervisor, its
+// addresses reserved: the host may have it (hostwait.go).
+type failure struct {
+	reason string
+	keepOn string
+}
 
 func (f failure) Error() string { return f.reason }
 
-func failf(format string, args ...any) error { return failure{fmt.Sprintf(format, args...)} }
+func failf(format string, args ...any) error { return failure{reason: fmt.Sprintf(format, args...)} }
 
 // flow is the state of one create while it runs.
 type flow struct {
@@ -133,6 +137,7 @@ type flow struct {
 	claimed  map[string]int64 // org resources taken
 	leases   []cloud.Lease
 	reserved string         // hypervisor holding a memory reservation
+	awaited  bool           // the create waited for its host (hostwait.go)
 	pending  map[string]any // VM fields for the next write (flowwrite.go)
 }
 
@@ -158,10 +163,16 @@ func (s *Service) Run(ctx context.Context, id string) error {
 		return s.fail(ctx, f, err)
 	}
 	if err := s.create(ctx, f); err != nil {
+		if errors.Is(err, errStillAwaiting) {
+			return nil // sniffle stops: the VM waits for its host; recovery takes it up (Settle)
+		}
 		return s.fail(ctx, f, err)
 	}
 	return nil
 }
+
+// errStillAwaiting: the flow stopped while its VM waits for its host.
+var errStillAwaiting = errors.New("vm: still waiting for its host")
 
 // configOf reads a VM's create config back from its record.
 func configOf(vm record.VM) (Config, error) {
@@ -185,10 +196,17 @@ func (s *Service) fail(ctx context.Context, f *flow, cause error) error {
 	if !errors.As(cause, &fl) {
 		reason = "create failed: " + reason
 	}
-	s.releaseLeases(ctx, f)
-	if f.reserved != "" {
-		if err := s.agents.Release(ctx, f.reserved, id); err != nil {
-			s.logger.Warn("memory reservation not released", "vm", id, "hypervisor", f.reserved, "err", err)
+	hv := ""
+	if fl.keepOn != "" {
+		// The host may run the VM: its addresses and reservation stay
+		// until the host confirms it absent (confirmAbsent).
+		hv = fl.keepOn
+	} else {
+		s.releaseLeases(ctx, f)
+		if f.reserved != "" {
+			if err := s.agents.Release(ctx, f.reserved, id); err != nil {
+				s.logger.Warn("memory reservation not released", "vm", id, "hypervisor", f.reserved, "err", err)
+			}
 		}
 	}
 	for res, n := range f.claimed {
@@ -197,7 +215,8 @@ func (s *Service) fail(ctx context.Context, f *flow, cause error) error {
 		}
 	}
 	err := s.write(ctx, f, map[string]any{"state": StateFailed, "creating": record.Creating{}, "error": reason,
-		"hypervisor": ""}, reason)
+		"hypervisor": hv}, reason)
+	s.dropByHV()
 	s.events.Publish(id, "state", StateFailed)
 	return err
 }
@@ -530,18 +549,39 @@ func (s *Service) tryHypervisor(ctx context.Context, f *flow, hv record.Hypervis
 	if err := s.recordPlacement(ctx, id, f, hv.UUID, nics); err != nil {
 		return undo(err.Error())
 	}
+	line := "created on hypervisor " + hv.UUID
+	var got driver.VM // the VM as its host has it, when the create waited for the host
 	if err := s.agents.Create(ctx, hv.UUID, spec); err != nil {
-		_ = s.write(ctx, f, map[string]any{"hypervisor": "pooled"}, fmt.Sprintf("create on %s failed: %v", hv.UUID, err))
-		return undo(fmt.Sprintf("%s: %v", hv.UUID, err))
+		present, werr := false, error(nil)
+		if ambiguous(err) {
+			got, present, werr = s.awaitCreate(ctx, f, hv.UUID, err)
+			if werr != nil {
+				return false, "", werr
+			}
+		}
+		if !present {
+			_ = s.write(ctx, f, map[string]any{"hypervisor": "pooled"}, fmt.Sprintf("create on %s failed: %v", hv.UUID, err))
+			return undo(fmt.Sprintf("%s: %v", hv.UUID, err))
+		}
+		line = "hypervisor " + hv.UUID + " has the VM: created there"
 	}
 	// The agent's VM holds the memory now; its state reports take over.
 	f.reserved = ""
 	defer s.dropByHV()
-	line := "created on hypervisor " + hv.UUID
 	now := s.now().UnixMicro()
 	err = s.repo.Update(ctx, record.BucketVM, id, func(r *record.Record, st record.Stamp) (*record.Record, error) {
 		if _, err := r.SetField(st, "creating", record.Creating{}); err != nil {
 			return nil, err
+		}
+		if f.awaited {
+			if _, err := r.RemoveMapEntry("info", []string{infoUnconfirmed}); err != nil {
+				return nil, err
+			}
+			if got.State != "" {
+				if _, err := r.SetField(st, "state", string(got.State)); err != nil {
+					return nil, err
+				}
+			}
 		}
 		if _, err := r.AddToSet(st, "logs", record.LogEntry{Date: now, Log: line}); err != nil {
 			return nil, err
@@ -552,6 +592,9 @@ func (s *Service) tryHypervisor(ctx context.Context, f *flow, hv record.Hypervis
 		return false, "", err
 	}
 	s.events.Publish(id, "update", map[string]any{"hypervisor": hv.UUID})
+	if f.awaited && got.State != "" {
+		s.events.Publish(id, "state", string(got.State))
+	}
 	s.events.Publish(id, "log", map[string]any{"log": line, "date": now})
 	return true, "", nil
 }

@@ -39,6 +39,9 @@ type Agents interface {
 	Snapshot(ctx context.Context, hv, vm, name string) error
 	DeleteSnapshot(ctx context.Context, hv, vm, name string) error
 	Rollback(ctx context.Context, hv, vm, name string) error
+	// Get returns the VM as its host has it; driver.ErrNotFound when the
+	// host does not have it.
+	Get(ctx context.Context, hv, vm string) (driver.VM, error)
 }
 
 // Events publishes to the event hub (howl): channel, event, data.
@@ -65,6 +68,16 @@ type Options struct {
 	// SnapshotTTL is how long a read of the hypervisors serves placement
 	// (the first attempt of a create; retries read afresh). Default 250 ms.
 	SnapshotTTL time.Duration
+	// HostWait bounds how long a create whose call to the agent ended
+	// without a clear answer (the agent unreachable or too slow: the host
+	// may or may not have made the VM) waits, bound to that host, for the
+	// host to say whether it has the VM. Past it the VM fails, its
+	// addresses still reserved until the host confirms it absent
+	// (hostwait.go). Default 15 min.
+	HostWait time.Duration
+	// HostPoll is how often such a create asks the host again between
+	// re-registrations of its agent (which wake it at once). Default 5 s.
+	HostPoll time.Duration
 	// Sleep waits between retries (tests use a fake). Default: a timer
 	// honouring ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -82,6 +95,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CreatingGrace <= 0 {
 		o.CreatingGrace = 120 * time.Second
+	}
+	if o.HostWait <= 0 {
+		o.HostWait = 15 * time.Minute
+	}
+	if o.HostPoll <= 0 {
+		o.HostPoll = 5 * time.Second
 	}
 	if o.Sleep == nil {
 		o.Sleep = func(ctx context.Context, d time.Duration) error {

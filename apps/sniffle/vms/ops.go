@@ -71,8 +71,9 @@ func agentErr(err error, what string) error {
 }
 
 // AgentState records a state an agent reports for one of its VMs. A VM
-// reported deleted by its hypervisor is finished off; reports from a
-// hypervisor the VM is not on are ignored.
+// reported deleted by its hypervisor is finished off (a delete), freed
+// (a VM failed unconfirmed on that host, hostwait.go) or failed; reports
+// from a hypervisor the VM is not on are ignored.
 func (s *Service) AgentState(ctx context.Context, hv, id, state string) error {
 	vm, err := s.vm(ctx, id)
 	if errors.Is(err, cloud.ErrNotFound) {
@@ -81,47 +82,75 @@ func (s *Service) AgentState(ctx context.Context, hv, id, state string) error {
 	if err != nil {
 		return err
 	}
+	return s.agentState(ctx, vm, hv, state)
+}
+
+func (s *Service) agentState(ctx context.Context, vm record.VM, hv, state string) error {
+	id := vm.UUID
 	if vm.Hypervisor != hv {
 		return nil
 	}
 	if state == string(driver.StateDeleted) && !vm.Creating.IsZero() {
 		return nil // the create is still handing it to the host
 	}
+	unconfirmed := vm.Creating.IsZero() && unconfirmedOn(vm) == hv
 	if state == string(driver.StateDeleted) {
-		if vm.Deleting {
+		switch {
+		case vm.Deleting:
 			return s.finishDelete(ctx, vm)
+		case unconfirmed:
+			return s.confirmAbsent(ctx, vm)
 		}
 		return s.set(ctx, id, map[string]any{"state": StateFailed, "error": "deleted on its hypervisor"})
 	}
-	if vm.State == state || vm.Deleting {
-		return nil
+	if vm.State == state || vm.Deleting || unconfirmed {
+		return nil // an unconfirmed copy is removed, not adopted (RemoveFromHost)
 	}
 	return s.setState(ctx, id, state)
 }
 
 // Delete deletes a VM (fifo.md §5.6): 423 while it is being created (for
-// CreatingGrace); a VM on no hypervisor or failed is removed at once,
-// otherwise its agent deletes it first.
+// CreatingGrace, and as long as it waits for its host to say whether it
+// has it); a VM on no hypervisor is removed at once, one recorded on a
+// hypervisor — failed ones too — is deleted by that host's agent first
+// (idempotent there). A delete the agent could not answer leaves the VM
+// deleting; it resumes when the agent lists its VMs again
+// (RemoveFromHost, Absent) or sniffle starts (ResumeDelete).
 func (s *Service) Delete(ctx context.Context, id string) error {
 	vm, err := s.vm(ctx, id)
 	if err != nil {
 		return err
 	}
-	if !vm.Creating.IsZero() && s.now().Unix()-vm.Creating.Secs < int64(s.opts.CreatingGrace.Seconds()) {
+	if vm.Creating.Phase == PhaseAwaitingHost ||
+		!vm.Creating.IsZero() && s.now().Unix()-vm.Creating.Secs < int64(s.opts.CreatingGrace.Seconds()) {
 		return fmt.Errorf("vm %s (%s): %w", id, vm.Creating.Phase, ErrLocked)
 	}
-	onHV := vm.Hypervisor != "" && vm.Hypervisor != "pooled" && vm.Hypervisor != "pending"
-	if !onHV || strings.HasPrefix(vm.State, StateFailed) || vm.State == "stored" {
+	if !onHost(vm) || vm.State == "stored" {
 		return s.finishDelete(ctx, vm)
 	}
-	if err := s.set(ctx, id, map[string]any{"state": StateDeleting, "deleting": true}); err != nil {
+	// A failed VM keeps its state (what it held was given back when it
+	// failed); the others show deleting.
+	fields := map[string]any{"deleting": true}
+	failed := strings.HasPrefix(vm.State, StateFailed)
+	if !failed {
+		fields["state"] = StateDeleting
+	}
+	if err := s.set(ctx, id, fields); err != nil {
 		return err
 	}
-	s.events.Publish(id, "state", StateDeleting)
-	if err := s.agents.Delete(ctx, vm.Hypervisor, id); err != nil {
-		return agentErr(err, "vm delete")
+	if !failed {
+		s.events.Publish(id, "state", StateDeleting)
 	}
 	vm.Deleting = true
+	return s.deleteOnHost(ctx, vm)
+}
+
+// deleteOnHost has a deleting VM's host delete it, then finishes the
+// delete.
+func (s *Service) deleteOnHost(ctx context.Context, vm record.VM) error {
+	if err := s.agents.Delete(ctx, vm.Hypervisor, vm.UUID); err != nil {
+		return agentErr(err, "vm delete")
+	}
 	return s.finishDelete(ctx, vm)
 }
 
@@ -144,7 +173,9 @@ func (s *Service) finishDelete(ctx context.Context, vm record.VM) error {
 	}
 	for ip, r := range vm.IPRangeMap {
 		rangeID, _ := r.(string)
-		if err := s.cloud.ReleaseIP(ctx, rangeID, ip, id); err != nil && !errors.Is(err, cloud.ErrNotFound) {
+		// Another holder has it: a create's earlier attempt released it.
+		err := s.cloud.ReleaseIP(ctx, rangeID, ip, id)
+		if err != nil && !errors.Is(err, cloud.ErrNotFound) && !errors.Is(err, cloud.ErrConflict) {
 			return fmt.Errorf("vm %s: release %s: %w", id, ip, err)
 		}
 	}

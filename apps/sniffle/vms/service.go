@@ -35,6 +35,11 @@ type Service struct {
 	snap   []record.Hypervisor // the last placement snapshot (read-only)
 	snapAt time.Time
 
+	// wake holds, by hypervisor, the channel HostBack closes for the
+	// creates waiting for that host (hostwait.go).
+	wakeMu sync.Mutex
+	wake   map[string]chan struct{}
+
 	byHVMu sync.Mutex
 	byHV   map[string][]string // VMs by hypervisor (read-only)
 	byHVAt time.Time

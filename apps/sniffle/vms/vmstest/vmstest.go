@@ -132,6 +132,15 @@ func (a *SimAgents) Rollback(ctx context.Context, hv, vm, name string) error {
 	return a.doVM(ctx, hv, vm, func(d *sim.Driver) error { return d.Rollback(ctx, vm, name) })
 }
 
+// Get implements vms.Agents.
+func (a *SimAgents) Get(ctx context.Context, hv, vm string) (driver.VM, error) {
+	d, err := a.Host(hv)
+	if err != nil {
+		return driver.VM{}, err
+	}
+	return d.Get(ctx, vm)
+}
+
 // New returns agents reporting to c, with no hosts.
 func New(c *cloud.Service) *SimAgents {
 	return &SimAgents{cloud: c, hosts: map[string]*sim.Driver{}}
