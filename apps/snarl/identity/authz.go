@@ -14,99 +14,105 @@ import (
 // as one cached set (base) and, only for a request that a creator grant
 // could match, the one cached shard of creator grants that could hold it;
 // the whole set is put together only for Effective.
+//
+// Each control node caches sets for CacheTTL, and a write drops only the
+// writing node's entries. So a check that the cached sets deny is made
+// again from the store before it is answered no (recheck): a VM created
+// through node A is allowed to its creator through node C at once. An
+// allow may come from a set up to CacheTTL old: a revocation made through
+// another node takes up to CacheTTL to show there.
 
-// base returns the own ∪ roles' grants of a user. Missing roles are
-// skipped.
-func (s *Service) base(ctx context.Context, user string) (*perm.Set, error) {
+// cachedSet returns the set cached under k, or reads it with read and
+// caches it; with reread, the cached set is not used. cached tells
+// whether the set came from the cache.
+func (s *Service) cachedSet(k permKey, reread bool, read func() (*perm.Set, error)) (set *perm.Set, cached bool, err error) {
 	now := s.opts.Now()
-	key := permKey{kind: keyBase, id: user}
-	set, g, ok := s.cache.permsOf(key, now)
-	if ok {
-		return set, nil
+	set, g, ok := s.cache.permsOf(k, now)
+	if ok && !reread {
+		return set, true, nil
 	}
-	var own [][]string
-	var roles []string
-	r, err := s.repo.Load(ctx, record.BucketUser, user)
-	if err == nil {
-		err = record.ReadField(r, "permissions", &own)
+	if set, err = read(); err != nil {
+		return nil, false, err
 	}
-	if err == nil {
-		err = record.ReadField(r, "roles", &roles)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if set, err = s.withRoles(ctx, own, roles); err != nil {
-		return nil, err
-	}
-	s.cache.putPerms(key, g, set, now)
-	return set, nil
+	s.cache.putPerms(k, g, set, now)
+	return set, false, nil
 }
 
-// userAllows reports whether a user's effective permissions allow p,
-// given the user's base set.
-func (s *Service) userAllows(ctx context.Context, user string, base *perm.Set, p perm.Permission) (bool, error) {
-	if base.Allowed(p) {
-		return true, nil
-	}
-	k := creatorShardOf(p)
-	if k < 0 {
-		return false, nil
-	}
-	set, err := s.creatorSet(ctx, user, k)
-	if err != nil {
-		return false, err
-	}
-	return set.Allowed(p), nil
-}
-
-// effective returns the whole effective set of a user.
-func (s *Service) effective(ctx context.Context, user string) (*perm.Set, error) {
-	now := s.opts.Now()
-	key := permKey{kind: keyAll, id: user}
-	set, g, ok := s.cache.permsOf(key, now)
-	if ok {
-		return set, nil
-	}
-	b, err := s.base(ctx, user)
-	if err != nil {
-		return nil, err
-	}
-	set = perm.NewSet(b.List()...)
-	for k := range creatorShards {
-		c, err := s.creatorSet(ctx, user, k)
+// base returns the own ∪ roles' grants of a user (see cachedSet).
+// Missing roles are skipped.
+func (s *Service) base(ctx context.Context, user string, reread bool) (*perm.Set, bool, error) {
+	return s.cachedSet(permKey{kind: keyBase, id: user}, reread, func() (*perm.Set, error) {
+		var own [][]string
+		var roles []string
+		r, err := s.repo.Load(ctx, record.BucketUser, user)
+		if err == nil {
+			err = record.ReadField(r, "permissions", &own)
+		}
+		if err == nil {
+			err = record.ReadField(r, "roles", &roles)
+		}
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range c.List() {
-			set.Add(p)
-		}
-	}
-	s.cache.putPerms(key, g, set, now)
-	return set, nil
+		return s.withRoles(ctx, own, roles)
+	})
 }
 
-// clientEffective is the effective set of a client acting for itself.
-func (s *Service) clientEffective(ctx context.Context, client string) (*perm.Set, error) {
-	now := s.opts.Now()
-	key := permKey{kind: keyBase, id: client}
-	set, g, ok := s.cache.permsOf(key, now)
-	if ok {
+// userAllows reports whether a user's effective permissions allow p,
+// given the user's base set; cached tells whether a deny rests on a
+// cached set.
+func (s *Service) userAllows(ctx context.Context, user string, base *perm.Set, p perm.Permission, reread bool) (ok, cached bool, err error) {
+	if base.Allowed(p) {
+		return true, false, nil
+	}
+	k := creatorShardOf(p)
+	if k < 0 {
+		return false, false, nil
+	}
+	set, cached, err := s.creatorSet(ctx, user, k, reread)
+	if err != nil {
+		return false, false, err
+	}
+	return set.Allowed(p), cached, nil
+}
+
+// effective returns the whole effective set of a user, from cached parts
+// (an allow and a deny alike may be up to CacheTTL old).
+func (s *Service) effective(ctx context.Context, user string) (*perm.Set, error) {
+	set, _, err := s.cachedSet(permKey{kind: keyAll, id: user}, false, func() (*perm.Set, error) {
+		b, _, err := s.base(ctx, user, false)
+		if err != nil {
+			return nil, err
+		}
+		set := perm.NewSet(b.List()...)
+		for k := range creatorShards {
+			c, _, err := s.creatorSet(ctx, user, k, false)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range c.List() {
+				set.Add(p)
+			}
+		}
 		return set, nil
-	}
-	r, err := s.repo.Load(ctx, record.BucketClient, client)
-	if err != nil {
-		return nil, err
-	}
-	c, err := record.ClientFromRecord(r)
-	if err != nil {
-		return nil, fmt.Errorf("client %s: %w", client, err)
-	}
-	if set, err = s.withRoles(ctx, c.Permissions, c.Roles); err != nil {
-		return nil, err
-	}
-	s.cache.putPerms(key, g, set, now)
-	return set, nil
+	})
+	return set, err
+}
+
+// clientEffective is the effective set of a client acting for itself (see
+// cachedSet).
+func (s *Service) clientEffective(ctx context.Context, client string, reread bool) (*perm.Set, bool, error) {
+	return s.cachedSet(permKey{kind: keyBase, id: client}, reread, func() (*perm.Set, error) {
+		r, err := s.repo.Load(ctx, record.BucketClient, client)
+		if err != nil {
+			return nil, err
+		}
+		c, err := record.ClientFromRecord(r)
+		if err != nil {
+			return nil, fmt.Errorf("client %s: %w", client, err)
+		}
+		return s.withRoles(ctx, c.Permissions, c.Roles)
+	})
 }
 
 func (s *Service) withRoles(ctx context.Context, own [][]string, roles []string) (*perm.Set, error) {
@@ -134,56 +140,79 @@ func (s *Service) withRoles(ctx context.Context, own [][]string, roles []string)
 }
 
 // Allowed implements API: perm.AuthorizeCheck against the session's
-// scopes and the user's (or client's) effective permissions.
+// scopes and the user's (or client's) effective permissions. A deny that
+// rests on cached sets is checked again from the store.
 func (s *Service) Allowed(ctx context.Context, sess Session, c perm.Check) (bool, error) {
-	if c == nil {
-		return false, nil
+	ok, cached, err := s.allowed(ctx, sess, c, false)
+	if err != nil || ok || !cached {
+		return ok, err
 	}
-	var (
-		set *perm.Set
-		err error
-	)
+	ok, _, err = s.allowed(ctx, sess, c, true)
+	return ok, err
+}
+
+// allowed is one evaluation of Allowed; cached tells whether a deny rests
+// on a cached set.
+func (s *Service) allowed(ctx context.Context, sess Session, c perm.Check, reread bool) (ok, cached bool, err error) {
+	if c == nil {
+		return false, false, nil
+	}
+	var set *perm.Set
 	switch {
 	case sess.User != "":
-		set, err = s.base(ctx, sess.User)
+		set, cached, err = s.base(ctx, sess.User, reread)
 	case sess.Client != "":
-		set, err = s.clientEffective(ctx, sess.Client)
+		set, cached, err = s.clientEffective(ctx, sess.Client, reread)
 	default:
-		return false, nil
+		return false, false, nil
 	}
 	if errors.Is(err, ErrNotFound) {
-		return false, nil // the user was deleted since the token was issued
+		return false, false, nil // the user was deleted since the token was issued
 	}
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if sess.User == "" {
-		return perm.AuthorizeCheck(sess.ScopePerms, set, c), nil
+		return perm.AuthorizeCheck(sess.ScopePerms, set, c), cached, nil
 	}
+	baseCached := cached
+	cached = false
 	var ferr error
-	ok := c.Eval(func(p perm.Permission) bool {
+	ok = c.Eval(func(p perm.Permission) bool {
 		if sess.ScopePerms != nil && !sess.ScopePerms.Allowed(p) {
 			return false
 		}
-		ok, err := s.userAllows(ctx, sess.User, set, p)
+		ok, shardCached, err := s.userAllows(ctx, sess.User, set, p, reread)
 		if err != nil && ferr == nil {
 			ferr = err
+		}
+		if !ok && (baseCached || shardCached) {
+			cached = true
 		}
 		return ok
 	})
 	if ferr != nil {
-		return false, ferr
+		return false, false, ferr
 	}
-	return ok, nil
+	return ok, cached, nil
 }
 
-// UserAllowed implements API.
+// UserAllowed implements API. A deny that rests on cached sets is checked
+// again from the store.
 func (s *Service) UserAllowed(ctx context.Context, user string, p perm.Permission) (bool, error) {
-	set, err := s.base(ctx, user)
+	set, baseCached, err := s.base(ctx, user, false)
 	if err != nil {
 		return false, err
 	}
-	return s.userAllows(ctx, user, set, p)
+	ok, shardCached, err := s.userAllows(ctx, user, set, p, false)
+	if err != nil || ok || !baseCached && !shardCached {
+		return ok, err
+	}
+	if set, _, err = s.base(ctx, user, true); err != nil {
+		return false, err
+	}
+	ok, _, err = s.userAllows(ctx, user, set, p, true)
+	return ok, err
 }
 
 // Effective returns a user's effective permission set (own ∪ roles' ∪
@@ -201,5 +230,6 @@ func (s *Service) Effective(ctx context.Context, user string) (*perm.Set, error)
 // ["hypervisors", uuid, "create"]. The set is shared with the cache: do
 // not change it.
 func (s *Service) EffectiveBase(ctx context.Context, user string) (*perm.Set, error) {
-	return s.base(ctx, user)
+	set, _, err := s.base(ctx, user, false)
+	return set, err
 }

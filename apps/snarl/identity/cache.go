@@ -18,7 +18,9 @@ const genStripes = 256
 // cache keeps resolved sessions and permission sets for a short time.
 // Writes through the Service invalidate what they change (a role change
 // drops every set: users do not list who holds a role); changes made on
-// other nodes show after at most one TTL.
+// other nodes show after at most one TTL, except that a check the cached
+// sets deny is made again from the store (authz.go), so a grant made on
+// another node is seen at once and only a revocation waits for the TTL.
 //
 // Permission sets are cached under keys (permKey): a user's or client's
 // own ∪ roles' grants, each shard of a user's creator grants, and a

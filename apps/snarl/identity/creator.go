@@ -146,21 +146,16 @@ func grantsOf(r *record.Record) ([]perm.Permission, error) {
 	return out, nil
 }
 
-// creatorSet is a shard of a user's creator grants as a set, cached.
-func (s *Service) creatorSet(ctx context.Context, user string, shard int) (*perm.Set, error) {
-	now := s.opts.Now()
-	key := permKey{kind: keyCreator, id: user, shard: shard}
-	set, g, ok := s.cache.permsOf(key, now)
-	if ok {
-		return set, nil
-	}
-	ps, err := s.creatorGrants(ctx, user, shard)
-	if err != nil {
-		return nil, err
-	}
-	set = perm.NewSet(ps...)
-	s.cache.putPerms(key, g, set, now)
-	return set, nil
+// creatorSet is a shard of a user's creator grants as a set (see
+// cachedSet).
+func (s *Service) creatorSet(ctx context.Context, user string, shard int, reread bool) (*perm.Set, bool, error) {
+	return s.cachedSet(permKey{kind: keyCreator, id: user, shard: shard}, reread, func() (*perm.Set, error) {
+		ps, err := s.creatorGrants(ctx, user, shard)
+		if err != nil {
+			return nil, err
+		}
+		return perm.NewSet(ps...), nil
+	})
 }
 
 // revokeCreator removes p from the creator grants of user (a no-op when

@@ -35,8 +35,11 @@ type Options struct {
 	InitialRole string
 	// CacheTTL bounds how long a resolved token or a user's effective
 	// permissions are reused without reading the store; changes made
-	// through this Service take effect at once. Default 1 s (FiFo's l1
-	// token cache); negative disables caching.
+	// through this Service take effect at once. Through another Service
+	// (another control node), grants take effect at once too (a cached
+	// deny is checked again from the store), while revocations and token
+	// revocations take up to CacheTTL. Default 1 s (FiFo's l1 token
+	// cache); negative disables caching.
 	CacheTTL time.Duration
 	// Logger receives the service's log lines. Default: discarded.
 	Logger *slog.Logger
