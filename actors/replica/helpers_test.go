@@ -22,11 +22,15 @@ import (
 const partitions = 8
 
 // waitFor polls cond until it holds, failing the test after 60 s.
-func waitFor(t testing.TB, what string, cond func() bool) {
+// A why given is reported with the timeout (the condition sets it).
+func waitFor(t testing.TB, what string, cond func() bool, why ...*string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
+			for _, w := range why {
+				what += ": " + *w
+			}
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -48,16 +52,19 @@ type member struct {
 	app  supervisors.App
 	reg  *prometheus.Registry
 	dir  string
+	// extra makes the cluster application's extra children (anti-entropy,
+	// handoff), nil for none; a restart keeps them.
+	extra func(svc *store.Service) []supervisors.Child
 }
 
 func (m member) name() string { return m.node.Name() }
 
 // startMember starts a node with a store and the cluster application.
-func startMember(t testing.TB) member { return restartMember(t, "", t.TempDir()) }
+func startMember(t testing.TB) member { return restartMember(t, "", t.TempDir(), nil) }
 
 // restartMember starts a node named name (a new name when empty) on the
-// data dir dir.
-func restartMember(t testing.TB, name, dir string) member {
+// data dir dir, with extra's children in the cluster application.
+func restartMember(t testing.TB, name, dir string, extra func(svc *store.Service) []supervisors.Child) member {
 	t.Helper()
 	n := runtimetest.StartNode(t, func(o *runtime.Options) {
 		if name != "" {
@@ -79,7 +86,11 @@ func restartMember(t testing.TB, name, dir string) member {
 	if err := supervisors.StartApp(ctx, n, svc.App("test")); err != nil {
 		t.Fatal(err)
 	}
-	app := c.App("test", actorring.Options{DataDir: dir, Partitions: partitions, GossipInterval: 20 * time.Millisecond})
+	var children []supervisors.Child
+	if extra != nil {
+		children = extra(svc)
+	}
+	app := c.App("test", actorring.Options{DataDir: dir, Partitions: partitions, GossipInterval: 20 * time.Millisecond}, children...)
 	if err := supervisors.StartApp(ctx, n, app); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +102,7 @@ func restartMember(t testing.TB, name, dir string) member {
 	if _, err := c.current(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return member{node: n, svc: svc, db: db, c: c, app: app, reg: reg, dir: dir}
+	return member{node: n, svc: svc, db: db, c: c, app: app, reg: reg, dir: dir, extra: extra}
 }
 
 // ringOf returns m's ring.
@@ -107,11 +118,14 @@ func ringOf(t *testing.T, m member) actorring.Status {
 // cluster starts k members, joins them to the first, and waits until
 // every ring is equal, every member Valid and every handoff completed
 // (the test plays the handoff manager: the stores are empty).
-func cluster(t *testing.T, k int) []member {
+func cluster(t *testing.T, k int) []member { return clusterOf(t, k, startMember) }
+
+// clusterOf is cluster with members started by start.
+func clusterOf(t *testing.T, k int, start func(testing.TB) member) []member {
 	t.Helper()
 	ms := make([]member, k)
 	for i := range ms {
-		ms[i] = startMember(t)
+		ms[i] = start(t)
 	}
 	for _, m := range ms[1:] {
 		if err := m.c.Join(ctxT(t), ms[0].name(), false); err != nil {
@@ -194,7 +208,7 @@ func stored(t *testing.T, m member, bucket, id string) []byte {
 // others see it reachable.
 func restart(t *testing.T, m member, others []member) member {
 	t.Helper()
-	m = restartMember(t, m.name(), m.dir)
+	m = restartMember(t, m.name(), m.dir, m.extra)
 	waitFor(t, m.name()+" reachable again", func() bool {
 		for _, o := range others {
 			if v := o.c.view.Load(); v == nil || v.unreachable[m.name()] {
