@@ -13,6 +13,7 @@ import (
 	"github.com/fifogo/fifo/agent/driver"
 	"github.com/fifogo/fifo/agent/driver/drivertest"
 	"github.com/fifogo/fifo/agent/sim"
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
 	"github.com/fifogo/fifo/internal/record"
 	"github.com/fifogo/fifo/internal/runtime"
@@ -23,17 +24,22 @@ import (
 // TestAgentKilledMidCreate kills a hypervisor's agent node while VMs are
 // being created on it — some still provisioning, some booting — as kill
 // -9 would: the simulated host's state file stops where it is
-// (sim.Driver.Crash) and the node dies. The create flows that were
-// waiting on it move on, and the agent comes back on a new node with the
-// same host (a new sim.Driver on the same state file: the half-created
-// VMs are gone, the booting ones run). Then every VM's state in sniffle
-// is its host's, none is transitional, a failed one says why, and no VM
-// is on a host sniffle does not place it on.
+// (sim.Driver.Crash) and the node dies. The create calls end without an
+// answer, so the host may or may not have each VM: the creates keep
+// their placement and addresses and wait for the host (an address of a
+// VM the host may run is never released to another). The agent comes
+// back on a new node with the same host (a new sim.Driver on the same
+// state file: the half-created VMs are gone, the booting ones run). Then
+// every VM's state in sniffle is its host's, none is transitional, a
+// failed one says why, no VM is on a host sniffle does not place it on,
+// and every address a host runs is leased to its VM.
 func TestAgentKilledMidCreate(t *testing.T) {
-	// A returns at once: the create flows retry on it.
+	// A returns while the creates wait: the VMs it has are adopted, the
+	// others placed again.
 	t.Run("returns", func(t *testing.T) { agentKilledMidCreate(t, false) })
-	// A returns after the flows placed every VM on B: the VMs that were
-	// booting on A run there too, and must go.
+	// A returns after the creates gave up waiting (CreateHostWait): the
+	// VMs failed, their addresses kept until A, back, confirms it does
+	// not have them — the booting ones it has are deleted from it first.
 	t.Run("returns late", func(t *testing.T) { agentKilledMidCreate(t, true) })
 }
 
@@ -42,7 +48,11 @@ func agentKilledMidCreate(t *testing.T, late bool) {
 	ctl := runtimetest.StartNode(t)
 	ctx := context.Background()
 	id, cl, user, req := seed(t)
-	svc, err := Build(Deps{Node: ctl, Cloud: cl, Identity: id}, Options{})
+	opts := Options{}
+	if late {
+		opts.CreateHostWait = time.Second
+	}
+	svc, err := Build(Deps{Node: ctl, Cloud: cl, Identity: id}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +132,25 @@ func agentKilledMidCreate(t *testing.T, late bool) {
 		}
 	}
 
+	// What sniffle leased to each VM, placed on A.
+	leases := map[string]map[string]any{}
+	for _, vid := range ids {
+		vm, err := v.Get(ctx, vid)
+		must(err)
+		if vm.Hypervisor != hvA || len(vm.IPRangeMap) == 0 {
+			t.Fatalf("vm %s: on %q with leases %v before the crash", vid, vm.Hypervisor, vm.IPRangeMap)
+		}
+		leases[vid] = vm.IPRangeMap
+	}
+	held := func(vid string) string { // "" when every lease of vid is still its own
+		for ip, r := range leases[vid] {
+			if h, err := cl.LeaseHolder(ctx, r.(string), ip); err != nil || h != vid {
+				return fmt.Sprintf("vm %s: ip %s held by %q (%v)", vid, ip, h, err)
+			}
+		}
+		return ""
+	}
+
 	// Host B joins; then A's agent node dies with its host as it is.
 	b, err := sim.New(sim.Options{UUID: hvB, MemoryMB: 4096, Images: imgs})
 	must(err)
@@ -133,15 +162,36 @@ func agentKilledMidCreate(t *testing.T, late bool) {
 	a.Crash()
 	must(nodeA.Stop())
 
-	if late {
-		waitLong(t, "every VM running on B", func() bool {
-			for _, vid := range ids {
-				if vm, err := v.Get(ctx, vid); err != nil || vm.Hypervisor != hvB || vm.State != string(driver.StateRunning) {
-					return false
-				}
+	// Every create settles while A is away: waiting for A (or, late,
+	// given up), or (before the fix) running on B.
+	waitLong(t, "the creates settled while A is away", func() bool {
+		for _, vid := range ids {
+			vm, err := v.Get(ctx, vid)
+			if err != nil {
+				return false
 			}
-			return true
-		})
+			waiting := vm.Creating.Phase == vms.PhaseAwaitingHost
+			done := vm.Creating.IsZero() && (vm.State == string(driver.StateRunning) || vm.State == vms.StateFailed)
+			if late && !done || !waiting && !done {
+				return false
+			}
+		}
+		return true
+	})
+	for _, vid := range ids {
+		vm, _ := v.Get(ctx, vid)
+		if vm.Hypervisor != hvA {
+			t.Errorf("vm %s: on %q while A, which may have it, is away (%s)", vid, vm.Hypervisor, vm.State)
+		}
+		if late && (vm.State != vms.StateFailed || !strings.Contains(vm.Error, "did not answer")) {
+			t.Errorf("vm %s: %s (%q), want failed waiting for A", vid, vm.State, vm.Error)
+		}
+		if why := held(vid); why != "" {
+			t.Errorf("address released while A may run the VM: %s", why)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
 	}
 
 	// A comes back on a new node: the same host, settled.
@@ -172,11 +222,54 @@ func agentKilledMidCreate(t *testing.T, late bool) {
 		last = agree(ctx, v, ids, hosts)
 		return last == ""
 	}, func() string { return last })
+	if why := hostIPsLeased(ctx, cl, hosts); why != "" {
+		t.Fatal(why)
+	}
 	for _, vid := range ids {
-		if vm, _ := v.Get(ctx, vid); vm.State != string(driver.StateRunning) {
+		vm, _ := v.Get(ctx, vid)
+		switch {
+		case !late && vm.State != string(driver.StateRunning):
 			t.Errorf("vm %s ended %s (%s), want running: a host had room", vid, vm.State, vm.Error)
+		case late && (vm.State != vms.StateFailed || vm.Hypervisor != ""):
+			t.Errorf("vm %s ended %s on %q, want failed on none (A confirmed it absent)", vid, vm.State, vm.Hypervisor)
+		case late && held(vid) == "":
+			t.Errorf("vm %s: failed and confirmed absent, its addresses still leased to it", vid)
 		}
 	}
+}
+
+// hostIPsLeased reports ("" when none) an address a host runs that is not
+// leased to the VM running it, or that two VMs run.
+func hostIPsLeased(ctx context.Context, cl *cloud.Service, hosts map[string]*sim.Driver) string {
+	ranges, err := cl.List(ctx, cloud.IPRanges)
+	if err != nil {
+		return err.Error()
+	}
+	by := map[string]string{}
+	for hv, d := range hosts {
+		list, err := d.List(ctx)
+		if err != nil {
+			return err.Error()
+		}
+		for _, vm := range list {
+			for _, nic := range vm.NICs {
+				if other, ok := by[nic.IP]; ok {
+					return fmt.Sprintf("ip %s run by vm %s and vm %s", nic.IP, other, vm.UUID)
+				}
+				by[nic.IP] = vm.UUID
+				leased := false
+				for _, r := range ranges {
+					if h, err := cl.LeaseHolder(ctx, r, nic.IP); err == nil && h == vm.UUID {
+						leased = true
+					}
+				}
+				if !leased {
+					return fmt.Sprintf("ip %s, run by vm %s on %s, is not leased to it", nic.IP, vm.UUID, hv)
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // waitLong polls cond until it holds, failing after a minute with what

@@ -159,15 +159,25 @@ func (s *Service) deleteOnHost(ctx context.Context, vm record.VM) error {
 // "destroy" and a howl delete event.
 //
 // Both the delete call and the agent's "deleted" report may get here: the
-// first one does the work, one arriving meanwhile returns at once and one
-// arriving later finds no VM. (Not a repo update: the work below makes
-// those, and a record's updates do not nest.)
+// first one does the work, one arriving meanwhile waits for it to end
+// (so a Delete returns once the VM is gone) and one arriving later finds
+// no VM. (Not a repo update: the work below makes those, and a record's
+// updates do not nest.)
 func (s *Service) finishDelete(ctx context.Context, vm record.VM) error {
 	id := vm.UUID
-	if _, busy := s.finishing.LoadOrStore(id, struct{}{}); busy {
-		return nil
+	done := make(chan struct{})
+	if other, busy := s.finishing.LoadOrStore(id, done); busy {
+		select {
+		case <-other.(chan struct{}):
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("vm %s: delete: %w", id, ctx.Err())
+		}
 	}
-	defer s.finishing.Delete(id)
+	defer func() {
+		s.finishing.Delete(id)
+		close(done)
+	}()
 	if _, err := s.vm(ctx, id); errors.Is(err, cloud.ErrNotFound) {
 		return nil
 	}
