@@ -3,7 +3,7 @@ package hashtree
 import (
 	"fmt"
 
-	"github.com/fxamacker/cbor/v2"
+	"github.com/fifogo/fifo/internal/wirecbor"
 )
 
 // FormatVersion is the version of the message encodings, their first
@@ -20,32 +20,9 @@ const maxItems = MaxSegments
 
 // The modes are built once and never changed, so sharing them is safe.
 var (
-	encMode = mustEncMode()
-	decMode = mustDecMode()
+	encMode = wirecbor.EncMode()
+	decMode = wirecbor.DecMode(wirecbor.Limits{Nesting: 6, Items: maxItems})
 )
-
-func mustEncMode() cbor.EncMode {
-	m, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		panic(fmt.Sprintf("hashtree: bad encoding options: %v", err))
-	}
-	return m
-}
-
-func mustDecMode() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxNestedLevels:  6,
-		MaxArrayElements: maxItems,
-		MaxMapPairs:      16,
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		IndefLength:      cbor.IndefLengthForbidden,
-		TagsMd:           cbor.TagsForbidden,
-	}.DecMode()
-	if err != nil {
-		panic(fmt.Sprintf("hashtree: bad decoding options: %v", err))
-	}
-	return m
-}
 
 // wireShape is [segments, fanout].
 type wireShape struct {

@@ -3,7 +3,7 @@ package ring
 import (
 	"fmt"
 
-	"github.com/fxamacker/cbor/v2"
+	"github.com/fifogo/fifo/internal/wirecbor"
 )
 
 // FormatVersion is the version of the encoding Marshal writes, its first
@@ -20,32 +20,9 @@ const maxMembers = 4096
 
 // The modes are built once and never changed, so sharing them is safe.
 var (
-	encMode = mustEncMode()
-	decMode = mustDecMode()
+	encMode = wirecbor.EncMode()
+	decMode = wirecbor.DecMode(wirecbor.Limits{Nesting: 8, Items: max(MaxPartitions, maxMembers)})
 )
-
-func mustEncMode() cbor.EncMode {
-	m, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		panic(fmt.Sprintf("ring: bad encoding options: %v", err))
-	}
-	return m
-}
-
-func mustDecMode() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxNestedLevels:  8,
-		MaxArrayElements: max(MaxPartitions, maxMembers),
-		MaxMapPairs:      16,
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		IndefLength:      cbor.IndefLengthForbidden,
-		TagsMd:           cbor.TagsForbidden,
-	}.DecMode()
-	if err != nil {
-		panic(fmt.Sprintf("ring: bad decoding options: %v", err))
-	}
-	return m
-}
 
 // wireRing is the encoding of a Ring, a CBOR array:
 //

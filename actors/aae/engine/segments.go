@@ -3,7 +3,7 @@ package engine
 import (
 	"fmt"
 
-	"github.com/fxamacker/cbor/v2"
+	"github.com/fifogo/fifo/internal/wirecbor"
 
 	"github.com/fifogo/fifo/internal/hashtree"
 )
@@ -11,30 +11,9 @@ import (
 // The wire form of a Reply's segments: a CBOR array of
 // hashtree.MarshalSegment encodings.
 var (
-	segEnc = mustSegEnc()
-	segDec = mustSegDec()
+	segEnc = wirecbor.EncMode()
+	segDec = wirecbor.DecMode(wirecbor.Limits{Nesting: 4, Items: MaxSegmentsPerQuery})
 )
-
-func mustSegEnc() cbor.EncMode {
-	m, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		panic(fmt.Sprintf("aae: bad encoding options: %v", err))
-	}
-	return m
-}
-
-func mustSegDec() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxNestedLevels:  4,
-		MaxArrayElements: max(MaxSegmentsPerQuery, 16),
-		IndefLength:      cbor.IndefLengthForbidden,
-		TagsMd:           cbor.TagsForbidden,
-	}.DecMode()
-	if err != nil {
-		panic(fmt.Sprintf("aae: bad decoding options: %v", err))
-	}
-	return m
-}
 
 // MarshalSegments encodes segments (at most MaxSegmentsPerQuery).
 func MarshalSegments(segs []hashtree.Segment) ([]byte, error) {

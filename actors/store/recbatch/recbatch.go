@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/fxamacker/cbor/v2"
+	"github.com/fifogo/fifo/internal/wirecbor"
 )
 
 // FormatVersion is the version of the encodings, their first element.
@@ -46,32 +46,9 @@ func (r Record) Size() int { return len(r.Bucket) + len(r.ID) + len(r.Value) + 8
 
 // The modes are built once and never changed, so sharing them is safe.
 var (
-	encMode = mustEncMode()
-	decMode = mustDecMode()
+	encMode = wirecbor.EncMode()
+	decMode = wirecbor.DecMode(wirecbor.Limits{Nesting: 4, Items: MaxItems})
 )
-
-func mustEncMode() cbor.EncMode {
-	m, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		panic(fmt.Sprintf("recbatch: bad encoding options: %v", err))
-	}
-	return m
-}
-
-func mustDecMode() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxNestedLevels:  4,
-		MaxArrayElements: MaxItems,
-		MaxMapPairs:      16,
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		IndefLength:      cbor.IndefLengthForbidden,
-		TagsMd:           cbor.TagsForbidden,
-	}.DecMode()
-	if err != nil {
-		panic(fmt.Sprintf("recbatch: bad decoding options: %v", err))
-	}
-	return m
-}
 
 // wireRecord is [bucket, id, value]; wireRecords [version, [record…]].
 type wireRecord struct {
