@@ -22,9 +22,10 @@ import (
 const dataset = "0f9b8c2e-1d2a-4c1e-9a51-6c8f2b7d4e10"
 
 type world struct {
-	svc  *Service
-	user string
-	req  vms.CreateRequest
+	svc    *Service
+	agents *vmstest.SimAgents
+	user   string
+	req    vms.CreateRequest
 }
 
 // seed makes the snarl and sniffle services over one in-memory store with
@@ -79,7 +80,7 @@ func newWorld(t *testing.T, hosts int, createDelay time.Duration) *world {
 	}
 	v := vms.New(vms.Deps{Cloud: cl, Identity: id, Agents: agents}, vms.Options{RetryDelay: time.Millisecond})
 	agents.OnState = v.AgentState
-	return &world{svc: New(v, Options{}), user: user, req: req}
+	return &world{svc: New(v, Options{}), agents: agents, user: user, req: req}
 }
 
 func startApp(t *testing.T, s *Service) (stop func()) {
