@@ -50,6 +50,11 @@ func consoleApp(env *Env, level *slog.LevelVar) supervisors.App {
 	} else if up != nil {
 		deps.Upgrades = up
 	}
+	if rel, err := newConsoleReleases(cfg, env.Logger.With("app", console.AppName)); err != nil {
+		env.Logger.Warn("release status and install are not available on the console", "err", err)
+	} else {
+		deps.Releases = rel
+	}
 	return console.App(deps, env.Version, console.Options{})
 }
 

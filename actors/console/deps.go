@@ -46,6 +46,9 @@ type Deps struct {
 	Cluster Cluster
 	// Upgrades pushes chunter releases to hypervisors.
 	Upgrades HypervisorUpgrades
+	// Releases is the node's own releases root and live installs (release
+	// status, release install).
+	Releases NodeReleases
 	// Logger receives one line per command (its name, never its
 	// arguments: they may hold passwords). Default: discarded.
 	Logger *slog.Logger
