@@ -81,6 +81,7 @@ func run(w io.Writer, quick bool, only string) error {
 		{"vms", func() error { return benchVMs(tw, dir, quick) }},
 		{"chunter", func() error { return benchChunter(tw, dir, quick) }},
 		{"aae", func() error { return benchAAE(tw, dir, quick) }},
+		{"cluster", func() error { return benchCluster(tw, dir, quick) }},
 	}
 	for _, s := range sections {
 		if only != "" && only != s.name {
