@@ -387,6 +387,8 @@ func checkIPRanges(t *testing.T, c *Cluster, ranges []ipRange, ops []ipOp) {
 		if len(all) != ipRangeSize || len(slices.Compact(slices.Clone(all))) != ipRangeSize {
 			t.Errorf("range %s: free %v and used %v do not split its %d addresses", r.id, v.Free, v.Used, ipRangeSize)
 		}
+		t.Logf("range %s at the end: used %v (releases of unknown outcome: %d, claims of unknown outcome: %d)",
+			r.id, v.Used, len(unknownRelease[r.id]), unknownClaims[r.id])
 		extra := 0
 		for _, ip := range v.Used {
 			if !unknownRelease[r.id][r.index(ip)] {
