@@ -24,7 +24,7 @@ ALLPKGS   = $(shell $(GO) list ./...)
 ERGOPKGS  = $(shell $(GO) list -f '{{.ImportPath}} {{join .Deps " "}}' ./... | awk '/ github.com\/ergo-services\/ergo( |$$)/ {print $$1}')
 PUREPKGS  = $(filter-out $(ERGOPKGS),$(ALLPKGS))
 
-.PHONY: all build run test test-pure test-actors bench lint fuzz clean deps chunter-illumos release
+.PHONY: all build run test test-pure test-actors bench lint fuzz clean deps chunter-illumos release cluster-test
 all: build
 
 build:
@@ -68,6 +68,13 @@ test-actors:
 
 bench:
 	$(GO) run $(BUILDFLAGS) ./cmd/fifobench
+
+# The replication fault tests of issue 5 at the issue's durations: a 60 s
+# write load with a SIGKILL, a 30 s partition (make test runs them
+# shorter, see internal/systest/cluster_repl_helpers_test.go).
+cluster-test:
+	FIFO_SYSTEST_LOAD=60s $(GO) test -count=1 -timeout 20m -run 'TestClusterKillDuringLoad' -v ./internal/systest/
+	FIFO_SYSTEST_LOAD=30s $(GO) test -count=1 -timeout 20m -run 'TestClusterPartitionConverges|TestClusterJoinLeaveUnderLoad' -v ./internal/systest/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
