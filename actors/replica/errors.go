@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/fifogo/fifo/actors/store"
+	"github.com/fifogo/fifo/internal/recstore"
 	"github.com/fifogo/fifo/internal/runtime"
 )
 
@@ -14,7 +15,8 @@ var (
 	// ErrUnavailable: too few replicas answered (fewer than W for a
 	// write, R for a read), or the owner of a name's partition is
 	// unreachable or refused.
-	ErrUnavailable = errors.New("replica: not enough replicas available")
+	// It is recstore.ErrUnavailable, which the apps' callers know.
+	ErrUnavailable = recstore.ErrUnavailable
 	// ErrNotOwner: a name claim reached a node that does not own the
 	// name's partition per its own ring (a handoff moved it, say).
 	ErrNotOwner = errors.New("replica: not the partition's owner")

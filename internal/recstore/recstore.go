@@ -15,6 +15,10 @@ var (
 	ErrBadValue = errors.New("store: bad value")
 	// ErrInvalidKey: an empty or malformed bucket, id or name.
 	ErrInvalidKey = errors.New("store: invalid key")
+	// ErrUnavailable: a replicated store could not reach enough replicas
+	// (or the owner of a name's partition); the request may succeed
+	// later. The REST edge answers 503.
+	ErrUnavailable = errors.New("store: not enough replicas available")
 )
 
 // Store is the API applications use for records.

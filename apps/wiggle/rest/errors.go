@@ -8,6 +8,7 @@ import (
 
 	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle/vms"
+	"github.com/fifogo/fifo/internal/recstore"
 )
 
 // Error codes of the document's Error schema.
@@ -81,6 +82,9 @@ func Classify(err error) *Error {
 		return &Error{Status: http.StatusBadRequest, Code: codeNotSupported, Message: err.Error(), Err: err}
 	case errors.Is(err, ErrUnavailable):
 		return &Error{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Message: "sniffle is not available", Err: err}
+	case errors.Is(err, recstore.ErrUnavailable):
+		return &Error{Status: http.StatusServiceUnavailable, Code: codeUnavailable,
+			Message: "the record store cannot reach enough replicas; try again", Err: err}
 	case errors.Is(err, vms.ErrLocked):
 		return &Error{Status: http.StatusLocked, Code: codeLocked, Message: err.Error(), Err: err}
 	case errors.Is(err, vms.ErrState):
