@@ -35,14 +35,16 @@ type hostWorld struct {
 	state string // the host's state file
 }
 
-func newHostWorld(t *testing.T) *hostWorld {
+func newHostWorld(t *testing.T) *hostWorld { return newHostWorldWith(t, Options{}) }
+
+func newHostWorldWith(t *testing.T, o Options) *hostWorld {
 	t.Helper()
 	runtimetest.StartNode(t) // the test's registrar (EPMD), stopped last
 	w := &hostWorld{t: t, ctx: context.Background(), ctl: runtimetest.StartNode(t),
 		hv: "00000000-0000-4000-8000-00000000000a", state: filepath.Join(t.TempDir(), "host.json")}
 	id, cl, user, req := seed(t)
 	w.cl, w.user, w.req = cl, user, req
-	svc, err := Build(Deps{Node: w.ctl, Cloud: cl, Identity: id}, Options{})
+	svc, err := Build(Deps{Node: w.ctl, Cloud: cl, Identity: id}, o)
 	w.must(err)
 	w.svc, w.v = svc, svc.VMs()
 	app := svc.App("test")
@@ -65,10 +67,16 @@ func (w *hostWorld) must(err error) {
 // sniffle.
 func (w *hostWorld) host(clock driver.Clock, delays sim.Delays) (*sim.Driver, *runtime.Node) {
 	w.t.Helper()
-	d, err := sim.New(sim.Options{UUID: w.hv, MemoryMB: 4096, StateFile: w.state, Clock: clock, Delays: delays,
+	return w.hostOf(w.hv, w.state, clock, delays)
+}
+
+// hostOf starts hypervisor hv over stateFile ("": none), as host does.
+func (w *hostWorld) hostOf(hv, stateFile string, clock driver.Clock, delays sim.Delays) (*sim.Driver, *runtime.Node) {
+	w.t.Helper()
+	d, err := sim.New(sim.Options{UUID: hv, MemoryMB: 4096, StateFile: stateFile, Clock: clock, Delays: delays,
 		Images: []driver.Image{{UUID: dataset, Type: "zone-dataset", OS: "smartos"}}})
 	w.must(err)
-	agent, err := chunter.New(chunter.Options{HV: w.hv, Driver: d, Controls: []string{w.ctl.Name()},
+	agent, err := chunter.New(chunter.Options{HV: hv, Driver: d, Controls: []string{w.ctl.Name()},
 		HeartbeatInterval: time.Hour, ResyncInterval: 200 * time.Millisecond})
 	w.must(err)
 	n := runtimetest.StartNode(w.t)
@@ -79,8 +87,8 @@ func (w *hostWorld) host(clock driver.Clock, delays sim.Delays) (*sim.Driver, *r
 	w.must(supervisors.StartApp(sctx, n, app))
 	w.t.Cleanup(d.Crash) // before the node stops: no write into the removed temporary directory
 	waitLong(w.t, "the agent registered", func() bool {
-		a, ok := w.svc.rcv.Lookup(w.hv)
-		_, err := w.cl.Hypervisor(w.ctx, w.hv)
+		a, ok := w.svc.rcv.Lookup(hv)
+		_, err := w.cl.Hypervisor(w.ctx, hv)
 		return ok && a.Node == n.Name() && err == nil
 	})
 	return d, n
@@ -248,4 +256,31 @@ func TestDeleteResumesOnStart(t *testing.T) {
 		_, herr := host.Get(ctx, vid)
 		return errors.Is(err, cloud.ErrNotFound) && errors.Is(herr, driver.ErrNotFound)
 	})
+}
+
+// TestWaitingCreateHoldsNoSlot: a create waiting for its silent host
+// gives up its place among the creates that run at once, so with room
+// for one create at a time another VM is still created elsewhere.
+func TestWaitingCreateHoldsNoSlot(t *testing.T) {
+	w := newHostWorldWith(t, Options{Concurrency: 1})
+	clock := drivertest.NewManualClock(time.Now())
+	d, n := w.host(clock, sim.Delays{Create: time.Minute})
+	first, err := w.svc.Create(w.ctx, w.user, w.req, false)
+	w.must(err)
+	wctx, cancel := context.WithTimeout(w.ctx, time.Minute)
+	defer cancel()
+	w.must(clock.BlockUntil(wctx, 1)) // the host is creating it
+	w.kill(d, n)
+	waitLong(t, "the first create waiting for its host", func() bool {
+		vm, err := w.v.Get(w.ctx, first)
+		return err == nil && vm.Creating.Phase == vms.PhaseAwaitingHost
+	})
+	w.hostOf("00000000-0000-4000-8000-00000000000b", "", nil, sim.Delays{})
+	second := w.running()
+	if vm, _ := w.v.Get(w.ctx, second); vm.Hypervisor != "00000000-0000-4000-8000-00000000000b" {
+		t.Fatalf("second vm on %q", vm.Hypervisor)
+	}
+	if vm, _ := w.v.Get(w.ctx, first); vm.Creating.Phase != vms.PhaseAwaitingHost || vm.Hypervisor != w.hv {
+		t.Fatalf("first vm: %s on %q (%+v), want still waiting for its host", vm.State, vm.Hypervisor, vm.Creating)
+	}
 }

@@ -145,12 +145,11 @@ func (s *Service) start(id string) {
 	s.mu.Unlock()
 	go func() {
 		defer s.flows.Done()
-		select {
-		case s.sem <- struct{}{}:
-		case <-ctx.Done():
+		slot := &semSlot{sem: s.sem}
+		if slot.Return(ctx) != nil {
 			return // still pooled: resumed by the next runner
 		}
-		defer func() { <-s.sem }()
+		defer slot.Leave()
 		defer func() {
 			if r := recover(); r != nil {
 				s.opts.Logger.Error("create flow panicked", "vm", id, "panic", r)
@@ -159,10 +158,40 @@ func (s *Service) start(id string) {
 				}
 			}
 		}()
-		if err := s.vms.Run(ctx, id); err != nil {
+		if err := s.vms.Run(vms.WithSlot(ctx, slot), id); err != nil {
 			s.opts.Logger.Warn("create flow", "vm", id, "err", err)
 		}
 	}()
+}
+
+// semSlot is a create flow's place in the runner's semaphore (vms.Slot):
+// a flow waiting for a silent host gives it up meanwhile. Used by the
+// flow's goroutine alone.
+type semSlot struct {
+	sem  chan struct{}
+	held bool
+}
+
+// Leave implements vms.Slot.
+func (s *semSlot) Leave() {
+	if s.held {
+		<-s.sem
+		s.held = false
+	}
+}
+
+// Return implements vms.Slot.
+func (s *semSlot) Return(ctx context.Context) error {
+	if s.held {
+		return nil
+	}
+	select {
+	case s.sem <- struct{}{}:
+		s.held = true
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // App returns the sniffle application.

@@ -282,7 +282,11 @@ func (s *Service) awaitCreate(ctx context.Context, f *flow, hv string, cause err
 		return got, false, err
 	}
 	f.awaited = true
+	back := leaveSlot(ctx)
 	got, present, err = s.awaitHost(ctx, id, hv, since)
+	if berr := back(ctx); berr != nil && err == nil && !present {
+		err = berr // stopping before the flow could go on
+	}
 	switch {
 	case present:
 		return got, true, nil
