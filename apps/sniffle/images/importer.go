@@ -20,6 +20,7 @@ import (
 type Cloud interface {
 	CreateDataset(ctx context.Context, m cloud.Manifest) error
 	SetDatasetStatus(ctx context.Context, id, status string, imported float64) error
+	SetDatasetImportNode(ctx context.Context, id, node string) error
 }
 
 // Events publishes to the event hub (howl): channel, event, data.
@@ -39,6 +40,10 @@ type Options struct {
 	Dir string
 	// Cloud stores the datasets.
 	Cloud Cloud
+	// Node is this node's name, recorded in each dataset it imports
+	// (cloud.DatasetImportNode) so that Recover on another node leaves
+	// the import alone. Default: not recorded.
+	Node string
 	// Client fetches manifests and files. Default: a new http.Client.
 	Client *http.Client
 	// Events receives progress and error events. Default: dropped.
@@ -130,6 +135,12 @@ func (im *Importer) Import(ctx context.Context, manifestURL string) (string, err
 	}
 	if err := im.o.Cloud.CreateDataset(ctx, m); err != nil {
 		return "", fmt.Errorf("images: dataset %s: %w", m.UUID, err)
+	}
+	if im.o.Node != "" {
+		if err := im.o.Cloud.SetDatasetImportNode(ctx, m.UUID, im.o.Node); err != nil {
+			im.fail(ctx, m.UUID, fmt.Errorf("import node not recorded: %w", err))
+			return "", fmt.Errorf("images: dataset %s: %w", m.UUID, err)
+		}
 	}
 	err = im.o.Go(func(ctx context.Context) {
 		if err := im.download(ctx, m, file); err != nil {

@@ -311,7 +311,7 @@ func TestRecoverFailsCutImports(t *testing.T) {
 	must(f.cloud.SetDatasetStatus(ctx, other, cloud.DatasetImported, 1))
 	must(os.MkdirAll(f.dir, 0o755))
 	must(os.WriteFile(filepath.Join(f.dir, dsUUID+".part"), []byte("half"), 0o644))
-	n, err := Recover(ctx, f.cloud, f.dir)
+	n, err := Recover(ctx, f.cloud, RecoverOptions{Dir: f.dir})
 	if err != nil || n != 1 {
 		t.Fatalf("recover: %d %v", n, err)
 	}
