@@ -220,6 +220,13 @@ func agentKilledMidCreate(t *testing.T, late bool) {
 	var last string
 	waitLong(t, "sniffle and the hosts agree", func() bool {
 		last = agree(ctx, v, ids, hosts)
+		for _, vid := range ids {
+			// Late: A, back, confirms each VM absent (deleting its copy
+			// first), which frees the VM's addresses.
+			if vm, err := v.Get(ctx, vid); late && last == "" && (err != nil || vm.Hypervisor != "" || held(vid) == "") {
+				last = fmt.Sprintf("vm %s: failed on %q, its addresses held: %v", vid, vm.Hypervisor, held(vid) == "")
+			}
+		}
 		return last == ""
 	}, func() string { return last })
 	if why := hostIPsLeased(ctx, cl, hosts); why != "" {
