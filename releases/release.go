@@ -147,6 +147,9 @@ func AllInOne() Release {
 			return apps, nil
 		},
 		Start: func(ctx context.Context, env *Env) error {
+			if env.Cluster != nil {
+				waitForPeers(ctx, env.Cluster, env.Logger, peerWait)
+			}
 			err := snarl.FirstStart(ctx, env.Identity, env.Config.Node.DataDir, env.Config.Snarl.AdminPassword, env.Out)
 			if err == nil && env.Config.Sim.Hypervisors > 0 {
 				err = seedSampleCloud(ctx, env.Store, env.Cloud)

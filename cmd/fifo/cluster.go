@@ -17,6 +17,7 @@ func newClusterCmd(env func(string) (string, bool)) *cobra.Command {
 			"  fifo cluster join <node>   join the cluster <node> belongs to (no config edit on the others)\n" +
 			"  fifo cluster leave         hand this node's partitions to the others and leave\n" +
 			"  fifo cluster status        members, partitions owned, pending handoffs, unreachable members\n" +
+			"  fifo cluster upgrade <v>   upgrade every member to release <v> live, one at a time (docs/releases.md)\n" +
 			"A joining node drops its own records (the cluster's are authoritative); it refuses when\n" +
 			"the node holds records beyond its first start's, unless --force.\n" +
 			"Exit status: 0 ok, 1 the command failed, 2 usage error or cannot connect.",
@@ -53,6 +54,6 @@ func newClusterCmd(env func(string) (string, bool)) *cobra.Command {
 			return runConsoleCommand(c, &f, env, []string{"cluster", "status"}, asJSON)
 		},
 	}
-	cmd.AddCommand(join, leave, status)
+	cmd.AddCommand(join, leave, status, newClusterUpgradeCmd(&f, env, &asJSON))
 	return cmd
 }
