@@ -193,7 +193,10 @@ type NodeError struct {
 	Err  error
 }
 
+// Error names the node and the reason.
 func (e *NodeError) Error() string { return fmt.Sprintf("node %s: %v", e.Node, e.Err) }
+
+// Unwrap returns the reason.
 func (e *NodeError) Unwrap() error { return e.Err }
 
 // Upgrade runs the upgrade (see the package doc). The result lists every
