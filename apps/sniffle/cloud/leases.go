@@ -17,12 +17,25 @@ func (s *Service) ClaimIP(ctx context.Context, rangeID, holder string) (Lease, e
 		return Lease{}, fmt.Errorf("claim: no holder: %w", ErrInvalid)
 	}
 	tried := map[uint32]bool{}
+	// Addresses whose partition's owner cannot be reached (a network
+	// partition) are skipped for this claim: another address may be owned
+	// on this side. They go back to the free list when the claim ends.
+	var unreachable []uint32
+	defer func() {
+		for _, ip := range unreachable {
+			s.putBack(rangeID, ip)
+		}
+	}()
+	var lastUnavailable error
 	for {
 		ip, l, ok, err := s.pop(ctx, rangeID, tried)
 		if err != nil {
 			return Lease{}, err
 		}
 		if !ok {
+			if lastUnavailable != nil {
+				return Lease{}, entity.StoreErr(lastUnavailable, fmt.Sprintf("claim ip in %s (%d addresses unreachable)", rangeID, len(unreachable)))
+			}
 			return Lease{}, fmt.Errorf("iprange %s: %w", rangeID, ErrExhausted)
 		}
 		err = s.st.ClaimName(ctx, leaseBucket, leaseKey(rangeID, ip), holder)
@@ -31,6 +44,12 @@ func (s *Service) ClaimIP(ctx context.Context, rangeID, holder string) (Lease, e
 			// lessee's node writes the view; writing "used" from here
 			// could land after its release and hide a free address.
 			tried[ip] = true
+			continue
+		}
+		if errors.Is(err, recstore.ErrUnavailable) && len(unreachable) < maxUnreachableTries {
+			tried[ip] = true
+			unreachable = append(unreachable, ip)
+			lastUnavailable = err
 			continue
 		}
 		if err != nil {
@@ -42,6 +61,11 @@ func (s *Service) ClaimIP(ctx context.Context, rangeID, holder string) (Lease, e
 		return l, nil
 	}
 }
+
+// maxUnreachableTries bounds the addresses one claim skips because their
+// partition's owner is unreachable before it reports the store
+// unavailable.
+const maxUnreachableTries = 32
 
 // RangeInfo is an IP range's nic tag and whether it may have a free
 // address (as far as this node knows).

@@ -1,6 +1,9 @@
 package rest
 
-import "github.com/fifogo/fifo/apps/sniffle/cloud"
+import (
+	"github.com/fifogo/fifo/apps/sniffle/cloud"
+	"github.com/google/uuid"
+)
 
 // The handlers of /ipranges (reference §2.3 "IP ranges").
 
@@ -24,12 +27,16 @@ func (h *Handler) deleteIPRange(c *call) error {
 }
 
 // claimHolder labels an address claimed through the API (FiFo records no
-// holder): the claiming user.
+// holder): the claiming user, and a claim id of its own — a lease claimed
+// again by its holder succeeds, so two claims by one user (through two
+// nodes whose views lag) must not share a holder, or both would get the
+// same address.
 func claimHolder(c *call) string {
+	who := "client:" + c.sess.Client
 	if c.sess.User != "" {
-		return "user:" + c.sess.User
+		who = "user:" + c.sess.User
 	}
-	return "client:" + c.sess.Client
+	return who + "/" + uuid.NewString()
 }
 
 // claimIP answers 200 with the lease (the lowest free address).
