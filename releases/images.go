@@ -19,7 +19,7 @@ import (
 // node.
 func imageImporter(env *Env, sn *sniffle.Service) (*images.Importer, error) {
 	imp, err := images.New(images.Options{Dir: filepath.Join(env.Config.Node.DataDir, "images"), Cloud: env.Cloud,
-		Node: env.Node.Name(), Events: howlEvents(env), Go: sn.Go, Logger: env.Logger.With("app", sniffle.AppName)})
+		Node: env.Config.Node.Name, Events: howlEvents(env), Go: sn.Go, Logger: env.Logger.With("app", sniffle.AppName)})
 	if err != nil {
 		return nil, fmt.Errorf("image importer: %w", err)
 	}
