@@ -2,8 +2,6 @@ package systest
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 )
@@ -61,20 +59,11 @@ func joinRing(t testing.TB, c *Cluster, settled bool) {
 	WaitFor(t, 90*time.Second, what, func() bool { return allReachable(t, c, settled) })
 }
 
-// strictEnv, set to 1, makes strictf fail the test.
-const strictEnv = "FIFO_SYSTEST_STRICT"
-
-// strictf reports a departure from the intended behaviour that a known,
-// reported bug causes (see the test's comment): a failure when
-// FIFO_SYSTEST_STRICT=1, otherwise a log line marked KNOWN BUG, so that
-// the suite stays green until the fix lands and the check is one variable
-// away.
+// strictf reports a departure from the intended behaviour that bugs
+// fixed since caused (one user's claims through two nodes sharing a
+// lease; claims stalling on an address whose owner is across a
+// partition): a test failure.
 func strictf(t testing.TB, format string, args ...any) {
 	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv(strictEnv) == "1" {
-		t.Error(msg)
-		return
-	}
-	t.Log("KNOWN BUG (" + strictEnv + "=1 fails on it): " + msg)
+	t.Errorf(format, args...)
 }

@@ -163,15 +163,8 @@ func (c *ipClient) pair(r ipRange) bool {
 // node, split the range, with nothing used that a call of unknown outcome
 // did not possibly leave leased.
 //
-// A known bug (reported) breaks the intended behaviour, so that check is
-// strictf (FIFO_SYSTEST_STRICT=1 makes it fail): on a node, claims of a
-// range stop altogether once the lowest free address in the node's view
-// belongs to a partition owned across the partition. sniffle/cloud's
-// ClaimIP puts the candidate back and fails with the store's
-// ErrUnavailable, so the next claim tries the same one; other free
-// addresses owned on this side are never tried. So {b, c} may lease
-// nothing of some ranges during the partition (the test wants every
-// range).
+// Every range must keep leasing on {b, c}: a claim skips addresses whose
+// partition owner is across the partition (sniffle/cloud ClaimIP).
 func TestClusterIPClaimsPartition(t *testing.T) {
 	c := StartCluster(t, bins, ClusterConfig{Nodes: 3})
 	a, b, cn := c.Nodes[0], c.Nodes[1], c.Nodes[2]
@@ -275,9 +268,7 @@ func checkIPHistory(t *testing.T, ops []ipOp) {
 }
 
 // checkIPPartition checks what each side of the partition saw, counting
-// operations called and returned while it lasted. The check of every
-// range's liveness is strictf: a known bug breaks it (see
-// TestClusterIPClaimsPartition).
+// operations called and returned while it lasted.
 func checkIPPartition(t *testing.T, ops []ipOp, ranges []ipRange, partStart, partEnd int64) {
 	t.Helper()
 	got := map[bool]map[string]bool{false: {}, true: {}} // side → range/index leased
