@@ -23,6 +23,15 @@
 //     after R with the merge of the answers, then reads the rest and sends
 //     the merged value to every primary whose answer differed (read
 //     repair, counted).
+//   - Read your own writes: writers mint CRDT dots as "one past the
+//     highest this node's actor has in the record read", so a node must
+//     never read its record from copies that lack its own latest writes,
+//     or it mints a dot again and the new add (or counter step) vanishes
+//     in the merge. So when this node is a primary of the key, Apply is
+//     acknowledged only once its own replica has the delta too, and Get
+//     always waits for its own replica's answer, whatever W and R are.
+//     A node that is not a replica of a key (more members than N) reads
+//     its own writes only when R + W > N.
 //   - Delete reads the record from the replicas, then writes its tombstone
 //     (record.Tombstone: every field removed, the whole causal context
 //     kept) like any delta. Replicas that missed the delete lose what they

@@ -114,7 +114,16 @@ func (c *Cluster) read(ctx context.Context, v *view, bucket, id string, all bool
 	}
 	var got []answer
 	var last error
+	// This node's own replica always answers before the read does (when
+	// it is one of the targets): the node is the actor of the dots its
+	// writers mint, and its replica holds every write it acknowledged
+	// (see write), so a read-modify-write here never mints a dot again
+	// from a copy that lacks its latest writes.
+	localPending := isTarget(pl.Targets, v.self)
 	take := func(a answer) {
+		if !a.target.Fallback && a.target.Node == v.self {
+			localPending = false
+		}
 		if a.err != nil {
 			tally.Fail()
 			last = a.err
@@ -126,7 +135,7 @@ func (c *Cluster) read(ctx context.Context, v *view, bucket, id string, all bool
 	// A replica without the record does not settle a read while others
 	// may still have it (a handoff or a hint not yet delivered): with no
 	// value among R answers, the read waits for the rest.
-	for !tally.Met() || ((all || !anyFound(got)) && !tally.Finished()) {
+	for !tally.Met() || ((all || !anyFound(got)) && !tally.Finished()) || (localPending && !tally.Finished()) {
 		if tally.Hopeless() {
 			go c.repair(cctx, cancel, v, p, bucket, id, got, tally, out)
 			return nil, unavailable(fmt.Sprintf("get %s/%s", bucket, id), tally.OK(), need, last)
@@ -149,6 +158,16 @@ func (c *Cluster) read(ctx context.Context, v *view, bucket, id string, all bool
 		return nil, fmt.Errorf("get %s/%s: merge answers: %w", bucket, id, err)
 	}
 	return merged, nil
+}
+
+// isTarget reports whether node is one of the primaries targets names.
+func isTarget(targets []ring.Replica, node string) bool {
+	for _, t := range targets {
+		if !t.Fallback && t.Node == node {
+			return true
+		}
+	}
+	return false
 }
 
 // anyFound reports whether an answer holds a value.

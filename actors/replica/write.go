@@ -51,6 +51,11 @@ func (c *Cluster) write(ctx context.Context, v *view, op, bucket, id string, del
 	}
 	var vals [][]byte
 	var last error
+	// A write is acknowledged only once this node's own replica has it
+	// too, when it is one of the targets (read relies on it: the node's
+	// writers mint dots from what it reads, and must read their own
+	// writes, whatever W is).
+	localPending := isTarget(pl.Targets, v.self)
 	finish := func() {
 		// The replicas still out answer to nobody but the metrics and
 		// the fallbacks that replace the ones that fail.
@@ -62,7 +67,7 @@ func (c *Cluster) write(ctx context.Context, v *view, op, bucket, id string, del
 		}()
 	}
 	for {
-		if w.tally.Met() {
+		if w.tally.Met() && (!localPending || w.tally.Finished()) {
 			finish()
 			merged, err := quorum.Merge(c.codec.Merge, vals)
 			if err != nil {
@@ -83,6 +88,9 @@ func (c *Cluster) write(ctx context.Context, v *view, op, bucket, id string, del
 		case <-ctx.Done():
 			finish()
 			return nil, fmt.Errorf("%s %s/%s: %w", op, bucket, id, ctx.Err())
+		}
+		if !a.target.Fallback && a.target.Node == v.self {
+			localPending = false
 		}
 		if a.err != nil && definitive(a.err) {
 			w.tally.Fail()

@@ -3,7 +3,6 @@ package systest
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -26,15 +25,6 @@ import (
 // permission and at least every acknowledged increment (an increment
 // that failed may still have landed), never more than were sent.
 func TestClusterPartitionConverges(t *testing.T) {
-	if os.Getenv("FIFO_SYSTEST_LOAD") == "" {
-		// Found by CI on 2026-11-25: with W=1 across {a} | {b, c}, runs of
-		// acknowledged set adds (and a few counter increments) were missing
-		// after the heal and anti-entropy — lost acknowledged writes, not
-		// yet explained (see the session note of issue 5). It passes on
-		// some runs, so it would make the suite flaky; `make cluster-test`
-		// runs it until the cause is fixed.
-		t.Skip("known lost-write bug under a partition with W=1; runs in make cluster-test")
-	}
 	d := loadDuration(t, 6*time.Second)
 	c := startRing(t, 3, 3, "FIFO_W=1", "FIFO_R=1")
 	a, b, cn := c.Nodes[0], c.Nodes[1], c.Nodes[2]
