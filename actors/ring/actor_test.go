@@ -33,7 +33,10 @@ type member struct {
 
 func startMember(t *testing.T) member {
 	t.Helper()
-	m := member{node: runtimetest.StartNode(t), dir: t.TempDir()}
+	// The directory first: cleanups run last-in first-out, so the node
+	// (whose ring actor writes there) stops before the directory goes.
+	dir := t.TempDir()
+	m := member{node: runtimetest.StartNode(t), dir: dir}
 	if _, err := m.node.Spawn(ring.Spec(ring.Options{DataDir: m.dir, Partitions: 16, GossipInterval: 20 * time.Millisecond})); err != nil {
 		t.Fatal(err)
 	}
