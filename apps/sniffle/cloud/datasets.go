@@ -82,11 +82,24 @@ func (m Manifest) types() (dataset, zone string) {
 }
 
 // CreateDataset creates a dataset from a manifest, with the manifest's
-// uuid and status pending; a uuid already present is ErrConflict.
+// uuid and status pending; a uuid already present is ErrConflict. A
+// dataset deleted before is created again on its tombstone (Upsert), so
+// that in a cluster the re-import's writes are not taken as already seen.
 func (s *Service) CreateDataset(ctx context.Context, m Manifest) error {
-	if err := s.repo.Exists(ctx, record.BucketDataset, m.UUID); err == nil {
-		return fmt.Errorf("dataset %s: %w", m.UUID, ErrConflict)
-	}
+	v := datasetOf(m)
+	return s.repo.Upsert(ctx, record.BucketDataset, m.UUID, func(r *record.Record, st record.Stamp) (*record.Record, error) {
+		if r.Fields.Len() > 0 {
+			return nil, fmt.Errorf("dataset %s: %w", m.UUID, ErrConflict)
+		}
+		if err := writeDataset(r, st, v); err != nil {
+			return nil, fmt.Errorf("dataset %s: %w: %w", m.UUID, ErrInvalid, err)
+		}
+		return r, nil
+	})
+}
+
+// datasetOf is the typed view of a new dataset made from m.
+func datasetOf(m Manifest) record.Dataset {
 	dt, zt := m.types()
 	size := m.ImageSize
 	sha := ""
@@ -109,11 +122,53 @@ func (s *Service) CreateDataset(ctx context.Context, m Manifest) error {
 		v.Requirements = append(v.Requirements, map[string]any{"weight": "must", "condition": ">=",
 			"attribute": "sysinfo.Live Image", "value": slices.Min(slices.Collect(maps.Values(min)))})
 	}
-	r, err := record.NewDataset(s.repo.Stamp(), v)
-	if err != nil {
-		return fmt.Errorf("dataset %s: %w: %w", m.UUID, ErrInvalid, err)
+	return v
+}
+
+// writeDataset writes the non-zero fields of v into r in place, with
+// dots minted from r's own state (a tombstone's included): registers set
+// and set elements added.
+func writeDataset(r *record.Record, st record.Stamp, v record.Dataset) error {
+	regs := []struct {
+		name string
+		v    any
+		set  bool
+	}{
+		{"uuid", v.UUID, v.UUID != ""},
+		{"name", v.Name, v.Name != ""},
+		{"dataset_version", v.DatasetVersion, v.DatasetVersion != ""},
+		{"description", v.Description, v.Description != ""},
+		{"os", v.OS, v.OS != ""},
+		{"dataset_type", v.DatasetType, v.DatasetType != ""},
+		{"zone_type", v.ZoneType, v.ZoneType != ""},
+		{"homepage", v.Homepage, v.Homepage != ""},
+		{"disk_driver", v.DiskDriver, v.DiskDriver != ""},
+		{"nic_driver", v.NICDriver, v.NICDriver != ""},
+		{"image_size", v.ImageSize, v.ImageSize != 0},
+		{"users", v.Users, v.Users != nil},
+		{"sha1", v.SHA1, v.SHA1 != ""},
+		{"kernel_version", v.KernelVersion, v.KernelVersion != ""},
+		{"status", v.Status, v.Status != ""},
 	}
-	return s.repo.Put(ctx, record.BucketDataset, m.UUID, r)
+	for _, f := range regs {
+		if !f.set {
+			continue
+		}
+		if _, err := r.SetField(st, f.name, f.v); err != nil {
+			return err
+		}
+	}
+	for _, n := range v.Networks {
+		if _, err := r.AddToSet(st, "networks", n); err != nil {
+			return err
+		}
+	}
+	for _, q := range v.Requirements {
+		if _, err := r.AddToSet(st, "requirements", q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Dataset loads a dataset's typed view.
