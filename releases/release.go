@@ -112,7 +112,8 @@ func AllInOne() Release {
 			env.Cloud = cloud.New(env.Store, cloud.Options{Actor: env.Config.Node.Name, Logger: env.Logger.With("app", sniffle.AppName)})
 			sn, err := sniffle.Build(sniffle.Deps{Node: env.Node, Cloud: env.Cloud, Identity: id, Registerer: env.Registry, Store: env.Store,
 				Events: howlEvents(env)}, sniffle.Options{Logger: env.Logger.With("app", sniffle.AppName),
-				CreateRetries: env.Config.Sniffle.CreateRetries, CreateRetryDelay: env.Config.Sniffle.CreateRetryDelay})
+				CreateRetries: env.Config.Sniffle.CreateRetries, CreateRetryDelay: env.Config.Sniffle.CreateRetryDelay,
+				Node: env.Config.Node.Name, NodeAlive: ringMember(env.Node)})
 			if err != nil {
 				return nil, err
 			}

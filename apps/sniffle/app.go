@@ -46,6 +46,12 @@ type Options struct {
 	// agent ended without a clear answer waits for that host before the
 	// VM fails (vms.Options HostWait; zero takes its default).
 	CreateHostWait time.Duration
+	// Node and NodeAlive name this control node and tell whether another
+	// is a live member of the cluster: recovery takes up only the
+	// interrupted creates of this node and of nodes that are gone
+	// (vms.Options Node and Alive).
+	Node      string
+	NodeAlive func(ctx context.Context, node string) bool
 }
 
 // Service runs VM creates for the REST edge.
@@ -105,7 +111,7 @@ func Build(d Deps, o Options) (*Service, error) {
 	}
 	s.vms = vms.New(vms.Deps{Cloud: d.Cloud, Identity: d.Identity, Agents: newInstallingAgents(client.New(d.Node), agentResolver(rcv, d.Cloud), d.Cloud),
 		Events: d.Events, Logger: s.opts.Logger}, vms.Options{MaxRetries: o.CreateRetries, RetryDelay: o.CreateRetryDelay,
-		HostWait: o.CreateHostWait})
+		HostWait: o.CreateHostWait, Node: o.Node, Alive: o.NodeAlive})
 	return s, nil
 }
 

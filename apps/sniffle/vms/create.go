@@ -59,7 +59,7 @@ func (s *Service) Register(ctx context.Context, creator string, req CreateReques
 	r, err := record.NewVM(s.repo.Stamp(), record.VM{UUID: id, Alias: req.Config.Alias, CreatedAt: now.Unix(),
 		CreatedBy: creator, VMType: vmType, Dataset: req.Dataset, Package: req.Package, Hypervisor: "pooled",
 		State: StatePooled, Creating: record.Creating{Phase: StatePooled, Secs: now.Unix()}, Config: cfg,
-		Metadata: req.Config.Metadata})
+		Metadata: req.Config.Metadata, Info: map[string]any{infoCreateNode: s.opts.Node}})
 	if err != nil {
 		return "", fmt.Errorf("vm: %w: %w", cloud.ErrInvalid, err)
 	}
@@ -157,6 +157,9 @@ func (s *Service) Run(ctx context.Context, id string) error {
 	}
 	if vm.State != StatePooled {
 		return nil
+	}
+	if err := s.takeCreate(ctx, vm); err != nil {
+		return err
 	}
 	f := &flow{vm: vm, claimed: map[string]int64{}}
 	if f.cfg, err = configOf(vm); err != nil {

@@ -81,6 +81,16 @@ type Options struct {
 	// Sleep waits between retries (tests use a fake). Default: a timer
 	// honouring ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Node names the control node this service runs on. A create is
+	// recorded as run by the node that registers or takes it up (VM info
+	// create_node), and a delete is finished by the node that claims it
+	// (recover.go). Default "local".
+	Node string
+	// Alive reports whether a control node is a live member of the
+	// cluster. Recovery at start takes up the interrupted creates of this
+	// node, of no recorded node (older versions), and of nodes Alive says
+	// are gone; nil takes up only this node's.
+	Alive func(ctx context.Context, node string) bool
 }
 
 func (o Options) withDefaults() Options {
@@ -101,6 +111,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.HostPoll <= 0 {
 		o.HostPoll = 5 * time.Second
+	}
+	if o.Node == "" {
+		o.Node = "local"
 	}
 	if o.Sleep == nil {
 		o.Sleep = func(ctx context.Context, d time.Duration) error {

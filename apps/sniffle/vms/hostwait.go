@@ -224,7 +224,8 @@ func (s *Service) confirmAbsent(ctx context.Context, vm record.VM) error {
 // (placed, or waiting for the host) waits for the host to answer, as the
 // create would have; the VM is adopted, failed with everything released,
 // or failed bound to the silent host. Any other is failed (Abandon). A
-// create whose flow runs here is left alone.
+// create whose flow runs here, or on another live node (recoverable), is
+// left alone; one of a node that is gone becomes this node's.
 func (s *Service) Settle(ctx context.Context, id, reason string) error {
 	vm, err := s.vm(ctx, id)
 	if errors.Is(err, cloud.ErrNotFound) {
@@ -233,6 +234,9 @@ func (s *Service) Settle(ctx context.Context, id, reason string) error {
 	if err != nil {
 		return err
 	}
+	if !s.recoverable(ctx, vm) {
+		return nil
+	}
 	if vm.Creating.IsZero() || !onHost(vm) {
 		return s.Abandon(ctx, id, reason)
 	}
@@ -240,6 +244,9 @@ func (s *Service) Settle(ctx context.Context, id, reason string) error {
 		return nil
 	}
 	defer s.running.Delete(id)
+	if err := s.takeCreate(ctx, vm); err != nil {
+		return err
+	}
 	since := s.now()
 	if vm.Creating.Phase == PhaseAwaitingHost {
 		since = time.Unix(vm.Creating.Secs, 0)

@@ -11,6 +11,7 @@ import (
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/record"
+	"github.com/fifogo/fifo/internal/recstore"
 )
 
 // Errors of VM operations beyond the shared ones.
@@ -163,6 +164,13 @@ func (s *Service) deleteOnHost(ctx context.Context, vm record.VM) error {
 // (so a Delete returns once the VM is gone) and one arriving later finds
 // no VM. (Not a repo update: the work below makes those, and a record's
 // updates do not nest.)
+//
+// Several control nodes may get here for one VM (a delete through one,
+// the agent's report on another): the VM is claimed cluster-wide first
+// (finishBucket, by node name), and a node that finds it claimed by
+// another leaves the work to that one, so the org's resources and
+// accounting are written once. The claim is released once the record is
+// gone; a finisher that claims after that finds no VM.
 func (s *Service) finishDelete(ctx context.Context, vm record.VM) error {
 	id := vm.UUID
 	done := make(chan struct{})
@@ -178,8 +186,15 @@ func (s *Service) finishDelete(ctx context.Context, vm record.VM) error {
 		s.finishing.Delete(id)
 		close(done)
 	}()
+	st := s.repo.Store()
+	switch err := st.ClaimName(ctx, finishBucket, id, s.opts.Node); {
+	case errors.Is(err, recstore.ErrNameTaken):
+		return nil // another node finishes it
+	case err != nil:
+		return fmt.Errorf("vm %s: delete: claim: %w", id, err)
+	}
 	if _, err := s.vm(ctx, id); errors.Is(err, cloud.ErrNotFound) {
-		return nil
+		return s.releaseFinish(ctx, id)
 	}
 	for ip, r := range vm.IPRangeMap {
 		rangeID, _ := r.(string)
@@ -207,11 +222,22 @@ func (s *Service) finishDelete(ctx context.Context, vm record.VM) error {
 	for _, g := range vm.Groupings {
 		_ = s.cloud.RemoveGroupingElement(ctx, g, id)
 	}
-	if err := s.repo.Store().Delete(ctx, record.BucketVM, id); err != nil {
+	if err := st.Delete(ctx, record.BucketVM, id); err != nil {
 		return fmt.Errorf("vm %s: %w", id, err)
 	}
 	s.dropByHV()
 	s.events.Publish(id, "delete", nil)
+	return s.releaseFinish(ctx, id)
+}
+
+// finishBucket holds, by VM uuid, the node finishing the VM's delete.
+const finishBucket = "vmfinish"
+
+// releaseFinish drops this node's claim to finish VM id's delete.
+func (s *Service) releaseFinish(ctx context.Context, id string) error {
+	if err := s.repo.Store().ReleaseName(context.WithoutCancel(ctx), finishBucket, id, s.opts.Node); err != nil {
+		return fmt.Errorf("vm %s: delete: release claim: %w", id, err)
+	}
 	return nil
 }
 

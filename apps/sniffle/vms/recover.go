@@ -3,14 +3,50 @@ package vms
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
 	"github.com/fifogo/fifo/internal/record"
 )
 
+// infoCreateNode is the key, in a VM's info map, of the control node that
+// runs (or last ran) the VM's create: several control nodes share the
+// records, and each recovers only its own creates and those of nodes
+// that are gone.
+const infoCreateNode = "create_node"
+
+// recoverable reports whether this node may take up vm's interrupted
+// create: it ran here, or on no recorded node (a record of an older
+// version), or on a node Options.Alive says is gone. A create running on
+// another live node is left alone.
+func (s *Service) recoverable(ctx context.Context, vm record.VM) bool {
+	node, _ := vm.Info[infoCreateNode].(string)
+	switch {
+	case node == "" || node == s.opts.Node:
+		return true
+	case s.opts.Alive == nil:
+		return false
+	default:
+		return !s.opts.Alive(ctx, node)
+	}
+}
+
+// takeCreate records that vm's create runs on this node (a create taken
+// up from a node that is gone), so no other node takes it up meanwhile.
+func (s *Service) takeCreate(ctx context.Context, vm record.VM) error {
+	if node, _ := vm.Info[infoCreateNode].(string); node == s.opts.Node {
+		return nil
+	}
+	if err := s.setMapEntries(ctx, vm.UUID, "info", map[string]any{infoCreateNode: s.opts.Node}); err != nil {
+		return fmt.Errorf("vm %s: take up create: %w", vm.UUID, err)
+	}
+	return nil
+}
+
 // Interrupted lists the VMs whose create was cut short (sniffle stopped
 // mid-flow): pooled ones, whose flow never started, and ones caught in a
-// later phase.
+// later phase. Only creates this node may take up are listed
+// (recoverable): those of this node and of nodes that are gone.
 func (s *Service) Interrupted(ctx context.Context) (pooled, stuck []string, err error) {
 	err = s.repo.Store().Fold(ctx, record.BucketVM, func(id string, v []byte) error {
 		r, err := record.Load(v)
@@ -18,7 +54,7 @@ func (s *Service) Interrupted(ctx context.Context) (pooled, stuck []string, err 
 			return nil
 		}
 		vm, err := record.VMFromRecord(r)
-		if err != nil || vm.Creating.IsZero() {
+		if err != nil || vm.Creating.IsZero() || !s.recoverable(ctx, vm) {
 			return nil
 		}
 		if vm.State == StatePooled {
@@ -36,7 +72,8 @@ func (s *Service) Interrupted(ctx context.Context) (pooled, stuck []string, err 
 // hypervisor, and marks it failed with the reason, so no VM stays in a
 // transitional state. A VM the agent already runs is left to the agent's
 // reports, and one whose flow runs here is not interrupted (sniffle takes
-// creates while it looks for interrupted ones).
+// creates while it looks for interrupted ones), nor is one of another
+// live node (recoverable).
 func (s *Service) Abandon(ctx context.Context, id, reason string) error {
 	if _, live := s.running.Load(id); live {
 		return nil
@@ -48,7 +85,7 @@ func (s *Service) Abandon(ctx context.Context, id, reason string) error {
 	if err != nil {
 		return err
 	}
-	if vm.Creating.IsZero() {
+	if vm.Creating.IsZero() || !s.recoverable(ctx, vm) {
 		return nil
 	}
 	f := &flow{vm: vm, claimed: map[string]int64{}}
