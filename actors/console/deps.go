@@ -44,6 +44,8 @@ type Deps struct {
 	// Cluster is the node's membership and replication (ring, members,
 	// cluster join|leave|status); nil on a node without the ring.
 	Cluster Cluster
+	// VMs frees VMs without their hypervisor (vms force-delete).
+	VMs VMs
 	// Upgrades pushes chunter releases to hypervisors.
 	Upgrades HypervisorUpgrades
 	// Releases is the node's own releases root and live installs (release
@@ -131,4 +133,29 @@ type Hypervisor struct {
 type Hypervisors interface {
 	// List lists every hypervisor.
 	List(ctx context.Context) ([]Hypervisor, error)
+}
+
+// VM is a VM as `vms force-delete` judges it.
+type VM struct {
+	ID         string `json:"uuid"`
+	Alias      string `json:"alias"`
+	State      string `json:"state"`
+	Hypervisor string `json:"hypervisor"`
+	// Creating is the phase of the VM's create under way ("": none).
+	Creating string `json:"creating,omitempty"`
+	// Deleting: a delete is under way, waiting for the VM's host.
+	Deleting bool `json:"deleting"`
+	// UnconfirmedHost is the hypervisor that may hold a copy of a VM that
+	// failed waiting for it ("": none).
+	UnconfirmedHost string `json:"unconfirmed_host,omitempty"`
+}
+
+// VMs frees VMs bound to a hypervisor that will not come back
+// (sniffle's vms.Service.ForceDelete).
+type VMs interface {
+	// Get returns a VM.
+	Get(ctx context.Context, id string) (VM, error)
+	// ForceDelete removes a VM, its addresses and grants without asking
+	// its hypervisor; it refuses a VM being created.
+	ForceDelete(ctx context.Context, id string) error
 }

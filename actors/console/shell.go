@@ -77,7 +77,7 @@ func NewShell(deps Deps) *Shell {
 func commands() []command {
 	var cs []command
 	for _, group := range [][]command{nodeCommands(), clusterCommands(), storeCommands(), logCommands(),
-		metricsCommands(), traceCommands(), userCommands(), hypervisorCommands(), releaseCommands(), configCommands()} {
+		metricsCommands(), traceCommands(), userCommands(), hypervisorCommands(), vmCommands(), releaseCommands(), configCommands()} {
 		cs = append(cs, group...)
 	}
 	return append(cs, command{path: []string{"help"}, args: "[command]", help: "list the commands, or describe one",
