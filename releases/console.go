@@ -10,6 +10,7 @@ import (
 	"github.com/fifogo/fifo/actors/console"
 	"github.com/fifogo/fifo/apps/snarl/identity"
 	"github.com/fifogo/fifo/apps/sniffle/cloud"
+	"github.com/fifogo/fifo/apps/sniffle/vms"
 	"github.com/fifogo/fifo/internal/perm"
 	"github.com/fifogo/fifo/internal/record"
 	"github.com/fifogo/fifo/internal/recstore"
@@ -41,6 +42,9 @@ func consoleApp(env *Env, level *slog.LevelVar) supervisors.App {
 	}
 	if env.Cloud != nil {
 		deps.Hypervisors = consoleHypervisors{c: env.Cloud}
+	}
+	if env.Sniffle != nil {
+		deps.VMs = consoleVMs{v: env.Sniffle.VMs()}
 	}
 	if env.Cluster != nil {
 		deps.Cluster = env.Cluster
@@ -155,4 +159,27 @@ func (h consoleHypervisors) List(ctx context.Context) ([]console.Hypervisor, err
 		out = append(out, hv)
 	}
 	return out, nil
+}
+
+// consoleVMs force-deletes sniffle's VMs for the console.
+type consoleVMs struct{ v *vms.Service }
+
+// Get implements console.VMs.
+func (c consoleVMs) Get(ctx context.Context, id string) (console.VM, error) {
+	v, err := c.v.Get(ctx, id)
+	if err != nil {
+		return console.VM{}, err
+	}
+	vm := console.VM{ID: id, Alias: v.Alias, State: v.State, Hypervisor: v.Hypervisor,
+		Creating: v.Creating.Phase, Deleting: v.Deleting}
+	if !v.Creating.IsZero() && vm.Creating == "" {
+		vm.Creating = "creating"
+	}
+	vm.UnconfirmedHost, _ = v.Info["unconfirmed_host"].(string)
+	return vm, nil
+}
+
+// ForceDelete implements console.VMs.
+func (c consoleVMs) ForceDelete(ctx context.Context, id string) error {
+	return c.v.ForceDelete(ctx, id)
 }
