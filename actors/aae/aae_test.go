@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fifogo/fifo/internal/testwait"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
@@ -126,21 +127,21 @@ func TestPeriodicConvergence(t *testing.T) {
 			t.Fatal(err)
 		}
 		m.node.Ergo().ProcessByName(Name).Kill()
-		waitFor(t, "old aae gone", func() bool { return m.node.NameFree(Name) })
+		testwait.For(t, 60*time.Second, "old aae gone", func() bool { return m.node.NameFree(Name) })
 		if _, err := m.node.Spawn(a.Spec()); err != nil {
 			t.Fatal(err)
 		}
 		m.aae = a
 	}
-	waitFor(t, "three equal stores", func() bool { return equalStores(t, ms...) })
+	testwait.For(t, 60*time.Second, "three equal stores", func() bool { return equalStores(t, ms...) })
 	t.Logf("%d divergent records on 3 nodes converged in %v", records, time.Since(start))
 	for _, m := range ms {
-		waitFor(t, "trees built", func() bool { return m.aae.stats().Trees == partitions })
+		testwait.For(t, 60*time.Second, "trees built", func() bool { return m.aae.stats().Trees == partitions })
 	}
 	for i := range 30 {
 		rawPut(t, ms[i%3], "drift", key(i), "d")
 	}
-	waitFor(t, "drift repaired", func() bool { return equalStores(t, ms...) })
+	testwait.For(t, 60*time.Second, "drift repaired", func() bool { return equalStores(t, ms...) })
 	got := contents(t, ms[0])
 	if len(got) != records+30 {
 		t.Fatalf("%d records, want %d", len(got), records+30)

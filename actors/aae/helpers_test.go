@@ -19,6 +19,7 @@ import (
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 	"github.com/fifogo/fifo/internal/storage"
+	"github.com/fifogo/fifo/internal/testwait"
 	"github.com/fifogo/fifo/supervisors"
 )
 
@@ -88,7 +89,7 @@ func startMember(t *testing.T, mod func(*Options)) *member {
 		db.Close()
 	})
 	mb := &member{node: n, db: db, svc: svc, aae: a, m: m}
-	waitFor(t, "trees built", func() bool {
+	testwait.For(t, 60*time.Second, "trees built", func() bool {
 		st, err := GetStats(c, n)
 		return err == nil && st.Trees == partitions
 	})
@@ -97,18 +98,6 @@ func startMember(t *testing.T, mod func(*Options)) *member {
 
 // testTree is a small tree shape, so that tests cover several levels.
 var testTree = hashtree.Options{Segments: 256, Fanout: 8}
-
-// waitFor polls cond until it holds, failing after 60 s.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
 
 // contents returns every record of a node's store: bucket/id → value.
 func contents(t testing.TB, m *member) map[string]string {

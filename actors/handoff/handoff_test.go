@@ -19,6 +19,7 @@ import (
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 	"github.com/fifogo/fifo/internal/storage"
+	"github.com/fifogo/fifo/internal/testwait"
 	"github.com/fifogo/fifo/supervisors"
 )
 
@@ -83,7 +84,7 @@ func startMember(t *testing.T) *member {
 		n.Stop()
 		db.Close()
 	})
-	waitFor(t, "ring loaded", func() bool { _, err := ring.GetStatus(c, n); return err == nil })
+	testwait.For(t, 60*time.Second, "ring loaded", func() bool { _, err := ring.GetStatus(c, n); return err == nil })
 	return &member{node: n, svc: svc, m: m}
 }
 
@@ -91,18 +92,6 @@ func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return c
-}
-
-// waitFor polls cond until it holds, failing after 60 s.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // settled reports whether every member has the same ring, no transfer is
@@ -261,7 +250,7 @@ func TestJoinAndLeaveUnderWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	ms := []*member{a, b}
-	waitFor(t, "b joined and settled", func() bool {
+	testwait.For(t, 60*time.Second, "b joined and settled", func() bool {
 		return settled(t, ms, map[string]core.Status{a.node.Name(): core.Valid, b.node.Name(): core.Valid})
 	})
 	cm := startMember(t)
@@ -269,7 +258,7 @@ func TestJoinAndLeaveUnderWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	ms = append(ms, cm)
-	waitFor(t, "c joined and settled", func() bool {
+	testwait.For(t, 60*time.Second, "c joined and settled", func() bool {
 		return settled(t, ms, map[string]core.Status{cm.node.Name(): core.Valid})
 	})
 	st, _ := ring.GetStatus(c, a.node)
@@ -282,14 +271,14 @@ func TestJoinAndLeaveUnderWrites(t *testing.T) {
 	if err := ring.Leave(c, cm.node); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "c left and settled", func() bool {
+	testwait.For(t, 60*time.Second, "c left and settled", func() bool {
 		return settled(t, ms, map[string]core.Status{cm.node.Name(): core.Left})
 	})
 	close(stop)
 	<-done
 	// Writes acknowledged by a stale owner after its last pass are
 	// repatriated in a later round.
-	waitFor(t, "repatriations done", func() bool { return settled(t, ms, nil) })
+	testwait.For(t, 60*time.Second, "repatriations done", func() bool { return settled(t, ms, nil) })
 	w.check(t, ms)
 	if holds := func() bool {
 		for p := range partitions {

@@ -18,6 +18,7 @@ import (
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
 	"github.com/fifogo/fifo/internal/storage"
+	"github.com/fifogo/fifo/internal/testwait"
 	"github.com/fifogo/fifo/supervisors"
 )
 
@@ -153,7 +154,7 @@ func TestTransferCarriesWritesDuringIt(t *testing.T) {
 			ha = h
 		}
 	}
-	waitFor(t, "the transfer of p completed", func() bool {
+	testwait.For(t, 60*time.Second, "the transfer of p completed", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return completed && ha.stats().Completed >= 1 && ha.stats().Current.Kind == ""

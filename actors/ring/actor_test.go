@@ -12,19 +12,8 @@ import (
 	core "github.com/fifogo/fifo/internal/ring"
 	"github.com/fifogo/fifo/internal/runtime"
 	"github.com/fifogo/fifo/internal/runtime/runtimetest"
+	"github.com/fifogo/fifo/internal/testwait"
 )
-
-// waitFor polls cond until it holds, failing the test after 60 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 type member struct {
 	node *runtime.Node
@@ -124,7 +113,7 @@ func TestCluster(t *testing.T) {
 
 	all := []member{a, b, c}
 	an, bn, cn := a.node.Name(), b.node.Name(), c.node.Name()
-	waitFor(t, "three valid members, converged", func() bool {
+	testwait.For(t, 60*time.Second, "three valid members, converged", func() bool {
 		return settled(t, all, map[string]core.Status{an: core.Valid, bn: core.Valid, cn: core.Valid})
 	})
 	r := status(t, a).Ring
@@ -143,7 +132,7 @@ func TestCluster(t *testing.T) {
 	if err := ring.Leave(ctx, c.node); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "c left", func() bool {
+	testwait.For(t, 60*time.Second, "c left", func() bool {
 		return settled(t, all, map[string]core.Status{an: core.Valid, bn: core.Valid, cn: core.Left})
 	})
 	r = status(t, a).Ring
@@ -152,7 +141,7 @@ func TestCluster(t *testing.T) {
 	}
 
 	// The file holds the ring: decode it and compare.
-	waitFor(t, "a's ring file up to date", func() bool {
+	testwait.For(t, 60*time.Second, "a's ring file up to date", func() bool {
 		raw, err := os.ReadFile(filepath.Join(a.dir, ring.FileName))
 		if err != nil {
 			t.Fatal(err)
@@ -164,11 +153,11 @@ func TestCluster(t *testing.T) {
 		return onDisk.Equal(status(t, a).Ring)
 	})
 
-	waitFor(t, "b reachable from a", func() bool { return !slices.Contains(status(t, a).Unreachable, bn) })
+	testwait.For(t, 60*time.Second, "b reachable from a", func() bool { return !slices.Contains(status(t, a).Unreachable, bn) })
 	if err := b.node.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "b unreachable from a", func() bool { return slices.Contains(status(t, a).Unreachable, bn) })
+	testwait.For(t, 60*time.Second, "b unreachable from a", func() bool { return slices.Contains(status(t, a).Unreachable, bn) })
 }
 
 // TestRestartKeepsRing: a ring actor that restarts on the same data dir

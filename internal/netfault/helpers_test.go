@@ -145,18 +145,6 @@ func broken(t *testing.T, addr, what string) {
 	readFails(t, c, what)
 }
 
-// waitFor polls cond until it holds, failing after deadline.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	end := time.Now().Add(deadline)
-	for !cond() {
-		if time.Now().After(end) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // newProxy starts a proxy to addr, closed when the test ends.
 func newProxy(t *testing.T, addr string, mode Mode) *Proxy {
 	t.Helper()

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fifogo/fifo/internal/testwait"
 )
 
 // Bytes flow both ways through a proxy and are counted; closing the
@@ -22,12 +24,12 @@ func TestProxyForwards(t *testing.T) {
 			t.Fatalf("ask %q = %q, %v", line, got, err)
 		}
 	}
-	waitFor(t, "1 accepted, 1 active, 8 bytes up, 12 down", func() bool {
+	testwait.For(t, deadline, "1 accepted, 1 active, 8 bytes up, 12 down", func() bool {
 		st := p.Stats()
 		return st.Accepted == 1 && st.Active == 1 && st.BytesUp == 8 && st.BytesDown == 12
 	})
 	c.Close()
-	waitFor(t, "the link to end", func() bool { return p.Stats().Active == 0 })
+	testwait.For(t, deadline, "the link to end", func() bool { return p.Stats().Active == 0 })
 }
 
 // A client's half-close reaches the target, which can still answer.
@@ -92,7 +94,7 @@ func TestProxyResetPartition(t *testing.T) {
 	for range 2 {
 		broken(t, p.Addr(), "connection during the partition")
 	}
-	waitFor(t, "2 refused", func() bool { return p.Stats().Refused == 2 })
+	testwait.For(t, deadline, "2 refused", func() bool { return p.Stats().Refused == 2 })
 
 	p.Heal()
 	c3 := dial(t, p.Addr())
@@ -136,7 +138,7 @@ func TestProxyBlackHole(t *testing.T) {
 	if _, err := io.WriteString(c2, "new"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "3 held (2 directions, 1 new)", func() bool { return p.Stats().Held == 3 })
+	testwait.For(t, deadline, "3 held (2 directions, 1 new)", func() bool { return p.Stats().Held == 3 })
 	// The proxy holds the bytes, so neither end has them.
 	expectNothing(t, srv)
 	expectNothing(t, c)
@@ -153,7 +155,7 @@ func TestProxyBlackHole(t *testing.T) {
 	expectRead(t, s.next(t), "new")
 	// A pump counts bytes once its write returned, which may be after
 	// the reader has them.
-	waitFor(t, "none held, 5 bytes up, 1 down", func() bool {
+	testwait.For(t, deadline, "none held, 5 bytes up, 1 down", func() bool {
 		st := p.Stats()
 		return st.Held == 0 && st.BytesUp == 5 && st.BytesDown == 1
 	})
@@ -168,7 +170,7 @@ func TestProxyCloseWhileHeld(t *testing.T) {
 	}
 	p.Partition()
 	c := dial(t, p.Addr())
-	waitFor(t, "the connection to be held", func() bool { return p.Stats().Held == 1 })
+	testwait.For(t, deadline, "the connection to be held", func() bool { return p.Stats().Held == 1 })
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +190,7 @@ func TestProxyTargetDown(t *testing.T) {
 	ln.Close()
 	p := newProxy(t, addr, Reset)
 	broken(t, p.Addr(), "connection to a dead target")
-	waitFor(t, "a failed dial", func() bool { return p.Stats().Failed == 1 })
+	testwait.For(t, deadline, "a failed dial", func() bool { return p.Stats().Failed == 1 })
 }
 
 func TestProxyOptions(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fifogo/fifo/internal/testwait"
 )
 
 // rawGet sends a keep-alive GET on c and reads the response.
@@ -38,17 +40,6 @@ func named(name string, entered chan<- struct{}, release <-chan struct{}) http.H
 		}
 		io.WriteString(w, name)
 	})
-}
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // The hand-off in miniature: server a drains while a duplicate of its
@@ -90,7 +81,7 @@ func TestDrainHandsTheSocketOver(t *testing.T) {
 
 	drained := make(chan error, 1)
 	go func() { drained <- a.Drain(context.Background()) }()
-	waitUntil(t, "a drains", a.draining.Load)
+	testwait.For(t, 30*time.Second, "a drains", a.draining.Load)
 
 	// A new connection: accepted by the kernel, left for the next server.
 	late, lateR := dial()
@@ -177,7 +168,7 @@ func TestDrainGivesUpWithCtx(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	res := make(chan error, 1)
 	go func() { res <- s.Drain(ctx) }()
-	waitUntil(t, "draining", s.draining.Load)
+	testwait.For(t, 30*time.Second, "draining", s.draining.Load)
 	cancel()
 	if err := <-res; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Drain = %v, want context.Canceled", err)

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fifogo/fifo/internal/testwait"
 )
 
 // Output collects a process's output; the copying goroutine writes while
@@ -108,11 +110,5 @@ func (p *Proc) Terminate(timeout time.Duration) error {
 // timeout with what.
 func WaitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.Every(t, timeout, 20*time.Millisecond, what, cond)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fifogo/fifo/internal/runtime"
+	"github.com/fifogo/fifo/internal/testwait"
 )
 
 var (
@@ -59,14 +60,11 @@ func StartNode(t testing.TB, mod ...func(*runtime.Options)) *runtime.Node {
 	return n
 }
 
-// WaitFor polls cond until it holds, failing the test after 10 s.
+// WaitFor polls cond until it holds, failing the test after WaitTimeout.
 func WaitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	testwait.For(t, WaitTimeout, what, cond)
 }
+
+// WaitTimeout is how long WaitFor waits.
+const WaitTimeout = 30 * time.Second
