@@ -70,38 +70,25 @@ func parseUpgrade(args []string) (UpgradeRequest, error) {
 	bad := func(format string, a ...any) error {
 		return usagef("hypervisors upgrade: "+format+"\nusage: hypervisors upgrade "+upgradeUsage, a...)
 	}
-	for i := 0; i < len(args); i++ {
-		name, val, hasVal := strings.Cut(args[i], "=")
-		if !strings.HasPrefix(name, "--") {
-			if r.Version != "" {
-				return r, bad("one version, not %q and %q", r.Version, args[i])
-			}
-			r.Version = args[i]
-			continue
-		}
-		if !hasVal {
-			if i+1 >= len(args) {
-				return r, bad("%s needs a value", name)
-			}
-			i++
-			val = args[i]
-		}
+	v, err := versionAndFlags(args, func(name, val string) error {
 		switch name {
 		case "--hypervisor":
 			r.Hypervisors = append(r.Hypervisors, val)
 		case "--parallel":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 1 || n > 64 {
-				return r, bad("--parallel %q: want 1..64", val)
+				return fmt.Errorf("--parallel %q: want 1..64", val)
 			}
 			r.Parallel = n
 		default:
-			return r, bad("unknown flag %s", name)
+			return fmt.Errorf("unknown flag %s", name)
 		}
+		return nil
+	})
+	if err != nil {
+		return r, bad("%v", err)
 	}
-	if r.Version == "" {
-		return r, bad("no version")
-	}
+	r.Version = v
 	return r, nil
 }
 

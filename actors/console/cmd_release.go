@@ -160,38 +160,25 @@ func parseInstall(args []string) (InstallRequest, error) {
 	bad := func(format string, a ...any) error {
 		return usagef("release install: "+format+"\nusage: release install <version> [--id ID] [--ready-timeout D]", a...)
 	}
-	for i := 0; i < len(args); i++ {
-		name, val, hasVal := strings.Cut(args[i], "=")
-		if !strings.HasPrefix(name, "--") {
-			if r.Version != "" {
-				return r, bad("one version, not %q and %q", r.Version, args[i])
-			}
-			r.Version = args[i]
-			continue
-		}
-		if !hasVal {
-			if i+1 >= len(args) {
-				return r, bad("%s needs a value", name)
-			}
-			i++
-			val = args[i]
-		}
+	v, err := versionAndFlags(args, func(name, val string) error {
 		switch name {
 		case "--id":
 			r.ID = val
 		case "--ready-timeout":
 			d, err := time.ParseDuration(val)
 			if err != nil || d <= 0 {
-				return r, bad("--ready-timeout %q: want a positive duration", val)
+				return fmt.Errorf("--ready-timeout %q: want a positive duration", val)
 			}
 			r.ReadyTimeout = d
 		default:
-			return r, bad("unknown flag %s", name)
+			return fmt.Errorf("unknown flag %s", name)
 		}
+		return nil
+	})
+	if err != nil {
+		return r, bad("%v", err)
 	}
-	if r.Version == "" {
-		return r, bad("no version")
-	}
+	r.Version = v
 	return r, nil
 }
 
