@@ -131,34 +131,55 @@ func (c *Cluster) lookup(ctx context.Context, v *view, bucket, name string) (str
 		return "", fmt.Errorf("name %q/%q: %w", bucket, name, store.ErrInvalidKey)
 	}
 	p := v.partitionOfName(bucket, name)
+	// The owner grants claims, so its answer is the truth, found or not.
+	// A copy (another replica) knows a name the owner gave out, but a
+	// copy without the name proves nothing — it may have missed the
+	// claim, or be this node's own store before it reached its peers — so
+	// with the owner out of reach only a found name is an answer.
+	owner := v.owner(p)
 	nodes := v.r.Preflist(p, c.o.N)
-	if o := v.owner(p); o != "" && len(nodes) > 0 && nodes[0] != o {
-		nodes = append([]string{o}, nodes...)
+	if owner != "" && len(nodes) > 0 && nodes[0] != owner {
+		nodes = append([]string{owner}, nodes...)
 	}
 	var last error
 	for _, node := range nodes {
 		if v.isUnreachable(node) {
 			continue
 		}
-		if node == v.self {
-			return c.local.LookupName(ctx, bucket, name)
-		}
-		cctx, cancel := c.callCtx(ctx)
-		r, err := c.node.Call(cctx, peer(node), LookupReq{Partition: int64(p), Bucket: bucket, Name: name})
-		cancel()
+		id, found, err := c.lookupAt(ctx, v, node, p, bucket, name)
 		if err != nil {
 			last = err
 			continue
 		}
-		resp, ok := r.(LookupResp)
-		if !ok {
-			last = fmt.Errorf("lookup at %s: unexpected answer %T", node, r)
-			continue
-		}
-		if !resp.Found {
+		switch {
+		case found:
+			return id, nil
+		case node == owner || owner == "":
 			return "", fmt.Errorf("name %s/%s: %w", bucket, name, store.ErrNotFound)
 		}
-		return resp.ID, nil
 	}
 	return "", unavailable(fmt.Sprintf("lookup %s/%s", bucket, name), 0, 1, last)
+}
+
+// lookupAt asks one replica, this node's store or another node's, for
+// the holder of name.
+func (c *Cluster) lookupAt(ctx context.Context, v *view, node string, p int, bucket, name string) (string, bool, error) {
+	if node == v.self {
+		id, err := c.local.LookupName(ctx, bucket, name)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", false, nil
+		}
+		return id, err == nil, err
+	}
+	cctx, cancel := c.callCtx(ctx)
+	defer cancel()
+	r, err := c.node.Call(cctx, peer(node), LookupReq{Partition: int64(p), Bucket: bucket, Name: name})
+	if err != nil {
+		return "", false, err
+	}
+	resp, ok := r.(LookupResp)
+	if !ok {
+		return "", false, fmt.Errorf("lookup at %s: unexpected answer %T", node, r)
+	}
+	return resp.ID, resp.Found, nil
 }

@@ -2,6 +2,7 @@ package replica
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/fifogo/fifo/actors/store"
@@ -64,6 +65,17 @@ func TestNamesAtOwner(t *testing.T) {
 	}
 	if id, err := others[1].c.LookupName(ctx, bucket, name); err != nil || id != "vm1" {
 		t.Fatalf("lookup with the owner down: %q, %v", id, err)
+	}
+	// A name of the owner's partition that no copy holds: only the owner
+	// could say it is free, so the answer is unavailable, not not-found.
+	unclaimed := ""
+	for i := 0; unclaimed == ""; i++ {
+		if n := fmt.Sprintf("range1/10.0.%d.%d", i/256, i%256); n != name && v.partitionOfName(bucket, n) == p {
+			unclaimed = n
+		}
+	}
+	if id, err := others[1].c.LookupName(ctx, bucket, unclaimed); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("lookup of an unclaimed name with the owner down: %q, %v, want ErrUnavailable", id, err)
 	}
 	for _, m := range others {
 		if id, err := m.svc.Local().LookupName(ctx, bucket, name); err != nil || id != "vm1" {
